@@ -1,0 +1,132 @@
+# shellcheck shell=bash
+# Shared settings and helpers of the project's scripts (sourced, not run).
+# Everything the project creates lives outside the clone, in $PA_CACHE.
+set -euo pipefail
+
+PA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PA_ADDON=pet_aftersales
+# Odoo 18.0 Community source tree: $ODOO_PATH, else this default place.
+PA_ODOO_DEFAULT=/opt/odoo-18.0
+ODOO_PATH=${ODOO_PATH:-$PA_ODOO_DEFAULT}
+if [ -z "${PA_CACHE:-}" ]; then
+    if [ "$(id -u)" = 0 ]; then PA_CACHE=/var/cache/pet_aftersales
+    else PA_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/pet_aftersales; fi
+fi
+PA_VENV=$PA_CACHE/venv
+PA_PY=$PA_VENV/bin/python
+PA_PGDIR=$PA_CACHE/pg
+PA_PGDATA=$PA_PGDIR/data
+PA_PGSOCK=$PA_PGDIR/run
+PA_PGPORT=${PA_PGPORT:-55432}
+PA_PGUSER=odoo
+PA_DATADIR=$PA_CACHE/odoo-data
+PA_PGBIN=/usr/lib/postgresql/15/bin
+export PGHOST=$PA_PGSOCK PGPORT=$PA_PGPORT PGUSER=$PA_PGUSER
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_pg() {  # run a PostgreSQL server binary as a non-root user
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+check_odoo() {
+    [ -f "$ODOO_PATH/odoo-bin" ] && [ -d "$ODOO_PATH/odoo/addons" ] && [ -d "$ODOO_PATH/addons" ] || die \
+"No Odoo 18.0 source tree at '$ODOO_PATH' (odoo-bin, odoo/, addons/ expected).
+  Put an Odoo 18.0 Community checkout there, or point ODOO_PATH at one:
+    export ODOO_PATH=/path/to/odoo-18.0"
+    local ver
+    ver=$(sed -n "s/^version_info = (\([0-9]*\),.*/\1/p" "$ODOO_PATH/odoo/release.py")
+    [ "$ver" = 18 ] || die "The Odoo tree at '$ODOO_PATH' is version ${ver:-unknown}, not 18.0."
+}
+
+apt_install() {  # apt_install <package>...: install Debian packages when missing
+    local missing=()
+    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "Installing Debian packages: ${missing[*]}"
+    local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+        || die "apt-get could not install ${missing[*]}"
+}
+
+ensure_venv() {
+    local stamp="$PA_VENV/.requirements.sha256" want
+    want=$(sha256sum "$PA_ROOT/requirements.txt" | cut -d' ' -f1)
+    if [ -x "$PA_PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+    apt_install libpq-dev
+    say "Preparing the Python virtualenv in $PA_VENV (about a minute)"
+    mkdir -p "$PA_CACHE"
+    [ -x "$PA_PY" ] || python3 -m venv "$PA_VENV"
+    "$PA_PY" -m pip install -q --disable-pip-version-check "setuptools<70" wheel 2>/dev/null
+    "$PA_PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
+        -r "$PA_ROOT/requirements.txt" 2> >(grep -v "is ignored: it is neither" >&2) \
+        || die "pip could not install requirements.txt"
+    echo "$want" > "$stamp"
+}
+
+ensure_pg() {
+    apt_install postgresql-15
+    mkdir -p "$PA_PGDIR" "$PA_PGSOCK"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$PA_PGDIR" "$PA_PGSOCK"; chmod 755 "$PA_CACHE"; fi
+    if [ ! -f "$PA_PGDATA/PG_VERSION" ]; then
+        say "Creating a private PostgreSQL cluster in $PA_PGDATA"
+        as_pg "$PA_PGBIN/initdb" -D "$PA_PGDATA" -U "$PA_PGUSER" -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        cat >> "$PA_PGDATA/postgresql.conf" <<CONF
+listen_addresses = ''
+port = $PA_PGPORT
+unix_socket_directories = '$PA_PGSOCK'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 100
+shared_buffers = 512MB
+CONF
+    fi
+    if ! as_pg "$PA_PGBIN/pg_ctl" -D "$PA_PGDATA" status >/dev/null 2>&1; then
+        say "Starting PostgreSQL (socket $PA_PGSOCK, port $PA_PGPORT)"
+        as_pg "$PA_PGBIN/pg_ctl" -D "$PA_PGDATA" -l "$PA_PGDIR/postgresql.log" -w -t 30 start >/dev/null \
+            || die "PostgreSQL did not start; see $PA_PGDIR/postgresql.log"
+    fi
+    psql -d postgres -Atqc 'select 1' >/dev/null 2>&1 || die "PostgreSQL is not reachable at $PA_PGSOCK:$PA_PGPORT"
+}
+
+stop_pg() {
+    if [ -f "$PA_PGDATA/PG_VERSION" ] && as_pg "$PA_PGBIN/pg_ctl" -D "$PA_PGDATA" status >/dev/null 2>&1; then
+        as_pg "$PA_PGBIN/pg_ctl" -D "$PA_PGDATA" -m fast -w stop >/dev/null && say "PostgreSQL stopped"
+    else
+        say "PostgreSQL is not running"
+    fi
+}
+
+odoo_conf() {  # write an Odoo config file for the private cluster and print its path
+    mkdir -p "$PA_DATADIR"
+    local conf
+    conf=$PA_CACHE/odoo-$(echo "$PA_ROOT" | sha1sum | cut -c1-8).conf
+    cat > "$conf" <<CONF
+[options]
+addons_path = $ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$PA_ROOT
+data_dir = $PA_DATADIR
+db_host = $PA_PGSOCK
+db_port = $PA_PGPORT
+db_user = $PA_PGUSER
+db_password = False
+list_db = False
+http_interface = 127.0.0.1
+max_cron_threads = 0
+CONF
+    echo "$conf"
+}
+
+odoo() { "$PA_PY" "$ODOO_PATH/odoo-bin" -c "$PA_CONF" "$@"; }
+odoo_shell() { "$PA_PY" "$ODOO_PATH/odoo-bin" shell -c "$PA_CONF" "$@"; }
+
+db_exists() { [ "$(psql -d postgres -Atqc "select 1 from pg_database where datname='$1'")" = 1 ]; }
+
+setup_all() {
+    check_odoo
+    ensure_venv
+    ensure_pg
+    PA_CONF=$(odoo_conf)
+}
