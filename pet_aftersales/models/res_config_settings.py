@@ -1,0 +1,56 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+
+    aftersales_default_team_id = fields.Many2one(
+        related="company_id.aftersales_default_team_id", readonly=False
+    )
+    aftersales_return_days = fields.Integer(
+        related="company_id.aftersales_return_days", readonly=False
+    )
+    aftersales_auto_approve_amount = fields.Monetary(
+        related="company_id.aftersales_auto_approve_amount",
+        currency_field="company_currency_id",
+        readonly=False,
+    )
+    aftersales_callback_days = fields.Integer(
+        related="company_id.aftersales_callback_days", readonly=False
+    )
+    aftersales_survey_id = fields.Many2one(
+        related="company_id.aftersales_survey_id", readonly=False
+    )
+    aftersales_survey_reminder_days = fields.Integer(
+        related="company_id.aftersales_survey_reminder_days", readonly=False
+    )
+    aftersales_survey_min_interval_days = fields.Integer(
+        related="company_id.aftersales_survey_min_interval_days", readonly=False
+    )
+    aftersales_csat_reopen_threshold = fields.Float(
+        related="company_id.aftersales_csat_reopen_threshold", readonly=False
+    )
+    aftersales_loyalty_program_id = fields.Many2one(
+        related="company_id.aftersales_loyalty_program_id", readonly=False
+    )
+    aftersales_feedback_points = fields.Float(
+        related="company_id.aftersales_feedback_points", readonly=False
+    )
+    aftersales_feedback_points_monthly_cap = fields.Float(
+        related="company_id.aftersales_feedback_points_monthly_cap", readonly=False
+    )
+    aftersales_cluster_min_cases = fields.Integer(
+        related="company_id.aftersales_cluster_min_cases", readonly=False
+    )
+    aftersales_cluster_days = fields.Integer(
+        related="company_id.aftersales_cluster_days", readonly=False
+    )
+    aftersales_key_customer_amount = fields.Monetary(
+        related="company_id.aftersales_key_customer_amount",
+        currency_field="company_currency_id",
+        readonly=False,
+    )

@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    aftersales_case_ids = fields.One2many(
+        "aftersales.case", "sale_order_id", string="After-sales Cases"
+    )
+    aftersales_case_count = fields.Integer(
+        string="Case Count", compute="_compute_aftersales_case_count"
+    )
+    aftersales_rma_ids = fields.One2many(
+        "aftersales.rma", "sale_order_id", string="Returns"
+    )
+    aftersales_rma_count = fields.Integer(
+        string="Return Count", compute="_compute_aftersales_rma_count"
+    )
+
+    @api.depends("aftersales_case_ids")
+    def _compute_aftersales_case_count(self):
+        counts = dict(
+            self.env["aftersales.case"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.aftersales_case_count = counts.get(order, 0)
+
+    @api.depends("aftersales_rma_ids")
+    def _compute_aftersales_rma_count(self):
+        counts = dict(
+            self.env["aftersales.rma"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.aftersales_rma_count = counts.get(order, 0)
+
+    def action_view_aftersales_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pet_aftersales.aftersales_case_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
+
+    def action_view_aftersales_rmas(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pet_aftersales.aftersales_rma_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
