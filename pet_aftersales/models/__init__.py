@@ -13,3 +13,4 @@ from . import res_config_settings
 from . import res_partner
 from . import product
 from . import sale_order
+from . import mail_thread
