@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -537,34 +538,54 @@ class AftersalesCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_manual_deadlines_list(vals_list)
-        sequences = {}
-        for vals in vals_list:
-            if not vals.get("reference") or vals["reference"] == self.env._("New"):
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                if company not in sequences:
-                    sequences[company] = (
-                        self.env["ir.sequence"]
-                        .sudo()
-                        .search(
-                            [
-                                ("code", "=", "aftersales.case"),
-                                ("company_id", "in", [company.id, False]),
-                            ],
-                            order="company_id",
-                            limit=1,
-                        )
-                    )
-                sequence = sequences[company]
-                vals["reference"] = (
-                    sequence.with_company(company)._next() if sequence else False
-                ) or self.env._("New")
+        self._assign_references(vals_list)
         self._prepare_routing_vals(vals_list)
         cases = super().create(vals_list)
         cases._create_checklist_items()
         return cases
+
+    @api.model
+    def _assign_references(self, vals_list):
+        """Number new cases from the company's sequence, one query per company."""
+        new_name = self.env._("New")
+        todo = defaultdict(list)
+        for vals in vals_list:
+            if not vals.get("reference") or vals["reference"] == new_name:
+                company_id = vals.get("company_id") or self.env.company.id
+                todo[company_id].append(vals)
+        for company_id, company_vals in todo.items():
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .with_company(company_id)
+                .search(
+                    [
+                        ("code", "=", "aftersales.case"),
+                        ("company_id", "in", [company_id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            if not sequence:
+                references = [new_name] * len(company_vals)
+            elif sequence.implementation == "standard" and not sequence.use_date_range:
+                # one nextval() round trip for the whole batch
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT nextval(%s) FROM generate_series(1, %s)",
+                        f"ir_sequence_{sequence.id:03d}",
+                        len(company_vals),
+                    )
+                )
+                references = [
+                    sequence.get_next_char(number)
+                    for (number,) in self.env.cr.fetchall()
+                ]
+            else:
+                references = [sequence._next() for _vals in company_vals]
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals["reference"] = reference
 
     def _check_manual_deadlines_list(self, vals_list):
         for vals in vals_list:

@@ -84,7 +84,8 @@ class TestCaseSla(AftersalesCaseCommon):
     def test_first_response_is_a_public_staff_message(self):
         case = self._create_case()
         case.with_user(self.agent).message_post(
-            body="Internal: checking the lot", message_type="comment",
+            body="Internal: checking the lot",
+            message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
         self.assertFalse(case.first_response_date, "a note is not a response")
@@ -114,7 +115,8 @@ class TestCaseSla(AftersalesCaseCommon):
             slow = self._create_case(solution="advice")
         with freeze_time(datetime(2026, 11, 27, 16, 30)):
             fast.with_user(self.agent).message_post(
-                body="Here is how", message_type="comment",
+                body="Here is how",
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
             fast.action_close()
