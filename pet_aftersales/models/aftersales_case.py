@@ -46,9 +46,12 @@ class AftersalesCase(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _default_stage_id(self):
+    def _default_stage_id(self, team_id=None):
+        domain = [("is_closed", "=", False)]
+        if team_id:
+            domain += ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
         return self.env["aftersales.stage"].search(
-            [("is_closed", "=", False)], order="sequence, id", limit=1
+            domain, order="sequence, id", limit=1
         )
 
     # ------------------------------------------------------------
@@ -464,7 +467,15 @@ class AftersalesCase(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([], order=stages._order)
+        team_id = self.env.context.get("default_team_id")
+        stage_domain = []
+        if team_id:
+            stage_domain = [
+                "|",
+                ("team_ids", "=", False),
+                ("team_ids", "in", [team_id]),
+            ]
+        return stages.search(stage_domain, order=stages._order)
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -636,6 +647,13 @@ class AftersalesCase(models.Model):
                 default_teams[company] = Team._default_team(company)
             if default_teams[company]:
                 vals["team_id"] = default_teams[company].id
+        stages = {}
+        for vals in vals_list:
+            if "stage_id" not in vals:
+                team_id = vals.get("team_id") or False
+                if team_id not in stages:
+                    stages[team_id] = self._default_stage_id(team_id)
+                vals["stage_id"] = stages[team_id].id
         to_assign = defaultdict(list)
         for vals in vals_list:
             if vals.get("team_id") and not vals.get("user_id"):
