@@ -54,3 +54,9 @@ class ResConfigSettings(models.TransientModel):
         currency_field="company_currency_id",
         readonly=False,
     )
+    aftersales_return_address_id = fields.Many2one(
+        related="company_id.aftersales_return_address_id", readonly=False
+    )
+    aftersales_rma_coupon_program_id = fields.Many2one(
+        related="company_id.aftersales_rma_coupon_program_id", readonly=False
+    )
