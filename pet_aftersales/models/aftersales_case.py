@@ -432,7 +432,7 @@ class AftersalesCase(models.Model):
         """Open a new return prefilled from the case (its return/exchange)."""
         self.ensure_one()
         lines = self.env["aftersales.rma"]._prepare_line_vals_from_sale_lines(
-            self.sale_order_id.order_line.filtered(
+            self.sale_order_id.sudo().order_line.filtered(
                 lambda line: not line.display_type
                 and (not self.product_id or line.product_id == self.product_id)
             )

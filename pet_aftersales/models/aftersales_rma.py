@@ -260,7 +260,7 @@ class AftersalesRma(models.Model):
             ok, message = self._policy_evaluate(
                 rma.company_id,
                 rma.reason_id,
-                [line._policy_values() for line in rma.line_ids],
+                [line._policy_values() for line in rma.line_ids.sudo()],
                 has_evidence=bool(evidence.get(rma.id)),
             )
             rma.policy_ok = ok
@@ -625,7 +625,7 @@ class AftersalesRma(models.Model):
             if rma.return_method == "pickup" and not rma.pickup_date:
                 vals["pickup_date"] = rma._business_deadline(now)
             rma.write(vals)
-        todo._create_return_pickings()
+        todo.sudo()._create_return_pickings()
         todo._create_compensation()
         todo.activity_unlink(["mail.mail_activity_data_todo"])
         todo._notify_customer("pet_aftersales.mail_template_rma_approved")
@@ -678,7 +678,7 @@ class AftersalesRma(models.Model):
                 )
         if not todo:
             return True
-        todo._update_received_qty()
+        todo.sudo()._update_received_qty()
         now = fields.Datetime.now()
         for rma in todo:
             rma.write(
@@ -732,11 +732,12 @@ class AftersalesRma(models.Model):
                     line.received_qty, precision_rounding=line.uom_id.rounding
                 )
             )
+            rma_sudo = rma.sudo()
             if rma.resolution == "refund":
-                rma._create_refunds(passed)
+                rma_sudo._create_refunds(passed)
             else:
-                rma._create_exchange_picking(passed)
-            rma._scrap_failed_lines(
+                rma_sudo._create_exchange_picking(passed)
+            rma_sudo._scrap_failed_lines(
                 rma.line_ids.filtered(lambda line: line.inspection_result == "failed")
             )
         todo.write({"state": "done"})
@@ -1600,9 +1601,9 @@ class AftersalesRmaLine(models.Model):
     @api.depends("quantity", "sale_line_id.price_total", "sale_line_id.product_uom_qty")
     def _compute_amount(self):
         for line in self:
-            sale_line = line.sale_line_id
+            sale_line = line.sale_line_id.sudo()
             if sale_line and sale_line.product_uom_qty:
-                line.amount = line.currency_id.round(
+                line.amount = (line.currency_id or sale_line.currency_id).round(
                     sale_line.price_total / sale_line.product_uom_qty * line.quantity
                 )
             else:
@@ -1610,7 +1611,7 @@ class AftersalesRmaLine(models.Model):
 
     @api.depends("sale_line_id")
     def _compute_allowed_lot_ids(self):
-        lots = self.sale_line_id._aftersales_delivered_lots()
+        lots = self.sale_line_id.sudo()._aftersales_delivered_lots()
         for line in self:
             line.allowed_lot_ids = lots.get(line.sale_line_id.id, self.env["stock.lot"])
 
@@ -1619,7 +1620,7 @@ class AftersalesRmaLine(models.Model):
         lines = self.filtered(
             lambda line: line.sale_line_id and line.rma_id.state != "cancelled"
         )
-        sale_lines = lines.sale_line_id
+        sale_lines = lines.sale_line_id.sudo()
         if not sale_lines:
             return
         # Serialize concurrent requests on the same sale lines: the lock waits
@@ -1637,7 +1638,7 @@ class AftersalesRmaLine(models.Model):
             )
         )
         requested = dict(
-            self._read_group(
+            self.sudo()._read_group(
                 [
                     ("sale_line_id", "in", sale_lines.ids),
                     ("rma_id.state", "!=", "cancelled"),

@@ -107,6 +107,7 @@ class SaleOrderLine(models.Model):
     def _aftersales_done_outgoing_moves(self):
         """Done moves that brought each line's goods to the customer (the last
         step of a multi-step route only), per line id."""
+        self.move_ids.mapped("move_line_ids.lot_id")  # prefetch for all lines
         result = {}
         for line in self:
             outgoing = line._get_outgoing_incoming_moves()[0]

@@ -1,2 +1,3 @@
 from . import test_foundation
 from . import test_rma_policy
+from . import test_rma_workflow
