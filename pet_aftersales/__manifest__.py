@@ -46,6 +46,7 @@
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",
+        "demo/aftersales_rma_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1731,3 +1731,144 @@ class AftersalesRmaLine(models.Model):
 
     def action_inspection_fail(self):
         return self._set_inspection("failed")
+
+
+class AftersalesRmaDemo(models.AbstractModel):
+    _name = "aftersales.rma.demo"
+    _description = "Return Authorization Demo Data"
+
+    @api.model
+    def _load(self):
+        """A delivered and invoiced order with returns in several states."""
+        ref = self.env.ref
+        customer = ref("base.partner_demo_portal")
+        kibble = ref("pet_aftersales.product_salmon_kibble_demo")
+        cat_tree = ref("pet_aftersales.product_cat_tree_demo")
+        chicken = ref("pet_aftersales.product_fresh_chicken_demo")
+        lot_a = ref("pet_aftersales.stock_lot_kibble_a_demo")
+        lot_b = ref("pet_aftersales.stock_lot_kibble_b_demo")
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(
+            kibble, warehouse.lot_stock_id, 30, lot_id=lot_a
+        )
+        Quant._update_available_quantity(
+            kibble, warehouse.lot_stock_id, 30, lot_id=lot_b
+        )
+        Quant._update_available_quantity(cat_tree, warehouse.lot_stock_id, 10)
+        Quant._update_available_quantity(chicken, warehouse.lot_stock_id, 50)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "client_order_ref": "DEMO-RETURNS",
+                "order_line": [
+                    Command.create({"product_id": kibble.id, "product_uom_qty": 6}),
+                    Command.create({"product_id": cat_tree.id, "product_uom_qty": 2}),
+                    Command.create({"product_id": chicken.id, "product_uom_qty": 12}),
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        kibble_move = picking.move_ids.filtered(lambda m: m.product_id == kibble)
+        kibble_move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": kibble_move.id,
+                    "picking_id": picking.id,
+                    "product_id": kibble.id,
+                    "product_uom_id": kibble.uom_id.id,
+                    "lot_id": lot.id,
+                    "quantity": qty,
+                    "location_id": picking.location_id.id,
+                    "location_dest_id": picking.location_dest_id.id,
+                }
+                for lot, qty in ((lot_a, 4), (lot_b, 2))
+            ]
+        )
+        for move in picking.move_ids - kibble_move:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        picking._action_done()
+        picking.date_done = fields.Datetime.now() - timedelta(days=3)
+        invoice = order._create_invoices()
+        invoice.action_post()
+
+        lines = {line.product_id: line for line in order.order_line}
+        reasons = {
+            code: ref(f"pet_aftersales.aftersales_return_reason_{code}")
+            for code in ("no_reason", "quality", "damaged_transit", "changed_mind")
+        }
+        Rma = self.env["aftersales.rma"]
+
+        def make(reason, items, **vals):
+            return Rma.create(
+                {
+                    "partner_id": customer.id,
+                    "sale_order_id": order.id,
+                    "reason_id": reasons[reason].id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "sale_line_id": lines[product].id,
+                                "quantity": qty,
+                                "lot_id": lot.id if lot else False,
+                                "original_packaging": True,
+                            }
+                        )
+                        for product, qty, lot in items
+                    ],
+                    **vals,
+                }
+            )
+
+        # done: 1 bag of lot A refunded after a passed inspection
+        done = make(
+            "quality",
+            [(kibble, 1, lot_a)],
+            description="The kibble smells rancid, the dog refuses it.",
+        )
+        done.action_submit()
+        done.action_approve()
+        receipt = done.picking_ids
+        receipt.move_ids.picked = True
+        receipt._action_done()
+        done.line_ids.write({"inspection_note": "Rancid smell confirmed."})
+        done.line_ids.action_inspection_pass()
+        done.action_done()
+        # received: the cat tree is back, waiting for inspection
+        received = make(
+            "damaged_transit",
+            [(cat_tree, 1, None)],
+            description="One post arrived cracked.",
+        )
+        received.action_submit()
+        received.action_approve()
+        receipt = received.picking_ids
+        receipt.move_ids.quantity = 1
+        receipt.move_ids.picked = True
+        receipt._action_done()
+        # approved, exchange: courier pickup of lot B
+        approved = make(
+            "damaged_transit",
+            [(kibble, 1, lot_b)],
+            resolution="exchange",
+            return_method="pickup",
+            pickup_address_id=customer.id,
+        )
+        approved.action_submit()
+        approved.action_approve()
+        # submitted, to review
+        make("no_reason", [(kibble, 2, lot_a)]).action_submit()
+        # rejected: opened fresh food, changed mind
+        rejected = make("changed_mind", [(chicken, 4, None)])
+        rejected.action_submit()
+        rejected.action_reject(
+            "Opened fresh food cannot be returned without a fault on our side.",
+            "A 10% coupon on your next order of fresh food.",
+        )
+        # draft: being prepared by the agent
+        make("no_reason", [(chicken, 1, None)])

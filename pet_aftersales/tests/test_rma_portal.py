@@ -56,7 +56,10 @@ class TestRmaPortalApi(RmaCommon):
     def test_portal_policy_preview_writes_nothing(self):
         count = self.env["aftersales.rma"].search_count([])
         ok, message = self.env["aftersales.rma"]._portal_policy_preview(
-            self.contact, self.order, self._lines(packaging=False), self.reason_no_reason
+            self.contact,
+            self.order,
+            self._lines(packaging=False),
+            self.reason_no_reason,
         )
         self.assertFalse(ok)
         self.assertIn("original, intact packaging", message)
