@@ -33,7 +33,8 @@ class TestRmaConcurrency(AftersalesCommon):
             with self.assertRaises(psycopg2.errors.LockNotAvailable):
                 other_cr.execute(
                     SQL(
-                        "SELECT id FROM sale_order_line WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                        "SELECT id FROM sale_order_line WHERE id = %s "
+                        "FOR NO KEY UPDATE NOWAIT",
                         sale_line.id,
                     )
                 )
