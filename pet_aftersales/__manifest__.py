@@ -31,6 +31,9 @@
         "data/mail_activity_type_data.xml",
         "data/aftersales_sla_data.xml",
         "data/ir_cron_data.xml",
+        "data/aftersales_rma_mail_data.xml",
+        "data/aftersales_rma_cron_data.xml",
+        "wizard/aftersales_rma_reject_views.xml",
         "views/aftersales_team_views.xml",
         "views/aftersales_category_views.xml",
         "views/aftersales_stage_views.xml",
@@ -50,6 +53,7 @@
     "demo": [
         "demo/pet_aftersales_demo.xml",
         "demo/aftersales_case_demo.xml",
+        "demo/aftersales_rma_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -13,4 +13,5 @@ from . import res_config_settings
 from . import res_partner
 from . import product
 from . import sale_order
+from . import stock_picking
 from . import mail_thread
