@@ -1036,10 +1036,10 @@ class AftersalesCase(models.Model):
                     case=missing[0].display_name,
                 )
             )
-        for team in cases.team_id | self.env["aftersales.team"]:
-            team_cases = cases.filtered(lambda c, t=team: c.team_id == t)
-            if not team_cases:
-                continue
+        by_team = defaultdict(lambda: self.browse())
+        for case in cases:
+            by_team[case.team_id] |= case
+        for team_cases in by_team.values():
             stage = team_cases[0]._get_closed_stage()
             if not stage:
                 raise UserError(

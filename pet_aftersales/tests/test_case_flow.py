@@ -79,6 +79,15 @@ class TestCaseFlow(AftersalesCaseCommon):
         with self.assertRaises(UserError):
             case.action_reopen()
 
+    def test_close_cases_of_several_teams_and_none(self):
+        cases = self._create_case(solution="advice") | self._create_case(
+            category_id=False, team_id=self.other_team.id, solution="advice"
+        )
+        no_team = self._create_case(category_id=False, solution="advice")
+        no_team.team_id = False
+        (cases | no_team).action_close()
+        self.assertEqual(set((cases | no_team).mapped("is_closed")), {True})
+
     def test_confirm_solution(self):
         case = self._create_case()
         with self.assertRaises(UserError):

@@ -5,6 +5,9 @@ from odoo.tests import HttpCase, tagged
 class TestCaseTour(HttpCase):
     def test_agent_closes_a_case(self):
         """The demo agent opens a case from the kanban, picks a solution, closes."""
+        # build the test bundle (it holds the addon's tours) before the browser
+        # starts, so that the page is ready within the browser's wait
+        self.env["ir.qweb"]._get_asset_bundle("web.assets_tests", css=False).js()
         agent = self.env.ref("pet_aftersales.aftersales_agent_demo")
         case = self.env["aftersales.case"].create(
             {
