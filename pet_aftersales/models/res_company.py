@@ -81,3 +81,10 @@ class ResCompany(models.Model):
         help="Customers whose confirmed sales reach this amount are key "
         "customers. Zero disables the rule.",
     )
+    aftersales_portal_upload_max_mb = fields.Integer(
+        string="Portal Upload Limit (MB)",
+        default=10,
+        help="Largest photo or PDF a customer may attach to a case or a return "
+        "request on the portal. Only JPEG, PNG, WebP, GIF images and PDF files "
+        "are accepted.",
+    )

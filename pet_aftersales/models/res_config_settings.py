@@ -54,3 +54,6 @@ class ResConfigSettings(models.TransientModel):
         currency_field="company_currency_id",
         readonly=False,
     )
+    aftersales_portal_upload_max_mb = fields.Integer(
+        related="company_id.aftersales_portal_upload_max_mb", readonly=False
+    )

@@ -60,3 +60,35 @@ class SaleOrder(models.Model):
             "default_partner_id": self.partner_id.id,
         }
         return action
+
+    def _aftersales_returnable_quantities(self):
+        """Quantity of each delivered line that a customer may still ask to
+        return: delivered minus what open or finished returns already cover.
+
+        :return: {sale.order.line: float}, only lines with something left
+        """
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type
+            and line.product_id.type == "consu"
+            and line.qty_delivered > 0
+        )
+        if not lines:
+            return {}
+        requested = dict(
+            self.env["aftersales.rma.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_line_id", "in", lines.ids),
+                    ("rma_id.state", "not in", ("rejected", "cancelled")),
+                ],
+                ["sale_line_id"],
+                ["quantity:sum"],
+            )
+        )
+        result = {}
+        for line in lines:
+            left = line.qty_delivered - requested.get(line, 0.0)
+            if left > 0:
+                result[line] = left
+        return result

@@ -1,1 +1,4 @@
 from . import test_foundation
+from . import test_portal_pet
+from . import test_portal_security
+from . import test_portal_tours

@@ -1,0 +1,41 @@
+from odoo.tests import HttpCase, tagged
+
+from .test_portal_security import PortalFixture
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTours(PortalFixture, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._portal_fixture()
+
+    def test_tour_open_case_with_photo(self):
+        """The demo customer opens a case with a photo in Chromium."""
+        self.start_tour("/my", "pet_aftersales_portal_case", login="portal")
+        case = self.env["aftersales.case"].search(
+            [("name", "=", "Bag of cat litter arrived wet")]
+        )
+        self.assertEqual(len(case), 1)
+        self.assertEqual(case.partner_id, self.portal_partner)
+        self.assertEqual(case.channel, "portal")
+        self.assertEqual(case.pet_id, self.pet)
+        self.assertEqual(
+            case.category_id,
+            self.env.ref("pet_aftersales.aftersales_category_delivery"),
+        )
+        photo = self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.case"), ("res_id", "=", case.id)]
+        )
+        self.assertEqual(photo.name, "wet_box.png")
+        self.assertEqual(photo.mimetype, "image/png")
+
+    def test_tour_add_pet(self):
+        """The demo customer adds a pet with a photo."""
+        self.start_tour("/my", "pet_aftersales_portal_pet", login="portal")
+        pet = self.env["pet.profile"].search([("name", "=", "Nuomi")])
+        self.assertEqual(pet.partner_id, self.portal_partner)
+        self.assertEqual(pet.species, "cat")
+        self.assertEqual(pet.breed, "Ragdoll")
+        self.assertEqual(pet.allergies, "Fish")
+        self.assertTrue(pet.image_128)
