@@ -45,6 +45,7 @@
     "demo": [
         "demo/pet_aftersales_demo.xml",
         "demo/pet_profile_demo.xml",
+        "demo/aftersales_portal_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

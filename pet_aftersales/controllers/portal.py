@@ -160,10 +160,9 @@ class AftersalesCustomerPortal(CustomerPortal):
             and not m.is_internal
             and not m.subtype_id.internal
         )
-        attachments = messages.attachment_ids
-        # Make sure each one can be downloaded with its own token.
-        attachments.filtered(lambda a: not a.access_token).generate_access_token()
-        return attachments
+        # Only those with their own token (given at upload, by this portal or
+        # the portal chatter) are linked: a GET never writes a token.
+        return messages.attachment_ids.filtered("access_token")
 
     # ------------------------------------------------------------
     # HOME COUNTERS

@@ -185,6 +185,59 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         response = self.url_open("/my/cases/999999999")
         self.assertTrue(response.url.endswith("/my"))
 
+    def _queries(self, url):
+        before = self.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return self.cr.sql_log_count - before
+
+    def test_lists_cost_constant_queries(self):
+        """No query per record on /my/cases, /my/returns and /my/pets."""
+        self.authenticate("portal", "portal")
+        Case = self.env["aftersales.case"]
+        Pet = self.env["pet.profile"]
+        urls = ("/my/cases", "/my/returns", "/my/pets")
+
+        def add_records(count):
+            Case.create(
+                [
+                    {
+                        "name": f"Perf case {i}",
+                        "partner_id": self.portal_partner.id,
+                        "category_id": self.category.id,
+                        "sale_order_id": self.order.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            Pet.create(
+                [
+                    {"name": f"Perf pet {i}", "partner_id": self.portal_partner.id}
+                    for i in range(count)
+                ]
+            )
+            self.env["aftersales.rma"].create(
+                [
+                    {
+                        "partner_id": self.portal_partner.id,
+                        "sale_order_id": self.order.id,
+                        "reason_id": self.reason.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            self.env.flush_all()
+
+        def measure():
+            for url in urls:  # the first rendering fills caches
+                self._queries(url)
+            return {url: self._queries(url) for url in urls}
+
+        add_records(3)
+        small = measure()
+        add_records(9)
+        self.assertEqual(measure(), small)
+
     def test_case_mail_link_works_without_login(self):
         """The link of an acknowledgement mail opens the case through its
         token, for a customer who has no portal login."""
@@ -197,6 +250,27 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         # Without the token the public user is refused.
         response = self.url_open(f"/my/cases/{self.other_case.id}")
         self.assertNotIn("secret problem", response.text)
+
+    def test_mail_view_links_open_with_token(self):
+        """The "View" button of a mail to the customer goes through
+        /mail/view with the record's token and lands on the portal page."""
+        for record, text in (
+            (self.other_case, "secret problem"),
+            (self.other_rma, self.other_rma.name),
+        ):
+            record._portal_ensure_token()
+            response = self.url_open(
+                f"/mail/view?model={record._name}&res_id={record.id}"
+                f"&access_token={record.access_token}"
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(record.access_url, response.url)
+            self.assertIn(text, response.text)
+            # A token of another record does not open this one.
+            response = self.url_open(
+                f"{record.access_url}?access_token={self.pet.id}-{record.access_token[:-1]}"
+            )
+            self.assertNotIn(text, response.text)
 
     def test_case_create_from_portal(self):
         self.authenticate("portal", "portal")

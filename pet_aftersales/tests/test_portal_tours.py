@@ -10,6 +10,15 @@ class TestPortalTours(PortalFixture, HttpCase):
         super().setUpClass()
         cls._portal_fixture()
 
+    def test_demo_order_offers_a_return(self):
+        """The demo customer has a delivered order to try returns on."""
+        order = self.env.ref("pet_aftersales.sale_order_portal_delivered_demo")
+        self.assertEqual(order.partner_id, self.portal_partner)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [3.0, 2.0])
+        self.assertEqual(
+            sorted(order._aftersales_returnable_quantities().values()), [2.0, 3.0]
+        )
+
     def test_tour_open_case_with_photo(self):
         """The demo customer opens a case with a photo in Chromium."""
         self.start_tour("/my", "pet_aftersales_portal_case", login="portal")
