@@ -72,3 +72,15 @@ class TestPetProfile(AftersalesCommon):
         self.assertEqual(self.customer.pet_count, 2)
         action = self.customer.action_view_pets()
         self.assertEqual(self.Pet.search(action["domain"]), self.lucky | self.buddy)
+
+    def test_no_mail_template_names_a_pet_unfiltered(self):
+        """Every mail template of the addon that talks about a pet goes
+        through _aftersales_is_alive(), so no mail names a deceased pet."""
+        templates = self.env["mail.template"].search(
+            [("model", "in", ["aftersales.case", "aftersales.rma", "pet.profile"])]
+        )
+        for template in templates:
+            for field in ("subject", "body_html"):
+                content = str(template[field] or "")
+                if "pet_id" in content or "pet_ids" in content:
+                    self.assertIn("_aftersales_is_alive", content, template.name)

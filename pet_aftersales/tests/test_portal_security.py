@@ -326,6 +326,18 @@ class TestPortalSecurity(PortalFixture, HttpCase):
             detail.text,
         )
 
+    def test_case_form_offers_only_own_living_pets_and_orders(self):
+        self.authenticate("portal", "portal")
+        page = self.url_open("/my/cases/new").text
+        pets = re.search(r'<select[^>]*id="pet_id".*?</select>', page, re.S).group(0)
+        self.assertIn(f'value="{self.pet.id}"', pets)
+        buddy = self.env.ref("pet_aftersales.pet_profile_portal_deceased_demo")
+        self.assertNotIn(f'value="{buddy.id}"', pets)
+        self.assertNotIn(f'value="{self.other_pet.id}"', pets)
+        self.assertIn(self.order.name, page)
+        self.assertNotIn(self.other_order.name, page)
+        self.assertNotIn(self.product_other.name, page)
+
     @mute_logger("odoo.http")
     def test_case_create_without_csrf_is_refused(self):
         self.authenticate("portal", "portal")
@@ -438,6 +450,68 @@ class TestPortalSecurity(PortalFixture, HttpCase):
             {f"qty_{self.other_order.order_line.id}": "1"},
         )
         self.assertFalse(answer["ok"])
+
+    def test_return_create_and_follow(self):
+        self.authenticate("portal", "portal")
+        line = self.order.order_line
+        url = f"/my/orders/{self.order.id}/return"
+        page = self.url_open(url)
+        self.assertIn(f'name="qty_{line.id}"', page.text)
+        answer = self.make_jsonrpc_request(
+            f"{url}/check",
+            {f"qty_{line.id}": "2", "reason_id": str(self.reason.id)},
+        )
+        self.assertIn("ok", answer)
+        self.assertTrue(answer["message"])
+        self.assertFalse(
+            self.env["aftersales.rma"].search([("sale_order_id", "=", self.order.id)]),
+            "checking the policy writes nothing",
+        )
+        response = self._post(
+            url,
+            {
+                f"qty_{line.id}": "2",
+                f"packaging_{line.id}": "on",
+                "reason_id": self.reason.id,
+                "return_method": "store",
+                "description": "Dog refuses it",
+                # Not offered by the form: ignored.
+                "pickup_address_id": self.other_partner.id,
+                "partner_id": self.other_partner.id,
+                "user_id": self.env.ref("base.user_admin").id,
+                "state": "approved",
+            },
+            files=[
+                ("attachments", ("proof.pdf", b"%PDF-1.4 proof", "application/pdf"))
+            ],
+        )
+        self.assertEqual(response.status_code, 303, response.text[-2000:])
+        rma = self.env["aftersales.rma"].search([("sale_order_id", "=", self.order.id)])
+        self.assertEqual(len(rma), 1)
+        self.assertEqual(rma.partner_id, self.portal_partner)
+        self.assertEqual(rma.return_method, "store")
+        self.assertNotEqual(rma.pickup_address_id, self.other_partner)
+        self.assertEqual(rma.line_ids.quantity, 2)
+        self.assertTrue(rma.line_ids.original_packaging)
+        self.assertIn(rma.state, ("submitted", "approved"))
+        proof = self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.rma"), ("res_id", "=", rma.id)]
+        )
+        self.assertEqual(proof.mimetype, "application/pdf")
+        self.assertTrue(proof.access_token)
+        detail = self.url_open(f"/my/returns/{rma.id}")
+        self.assertIn(rma.name, detail.text)
+        self.assertIn('data-state="submitted"', detail.text)
+        self.assertIn("proof.pdf", detail.text)
+        self.assertIn(rma.name, self.url_open("/my/returns").text)
+        # Only one unit is left to return.
+        response = self._post(url, {f"qty_{line.id}": "2", "reason_id": self.reason.id})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("at most 1", response.text)
+        # The other customer cannot see it, even by id.
+        self.authenticate("other_customer", "other_customer")
+        response = self.url_open(f"/my/returns/{rma.id}")
+        self.assertNotIn(rma.name, response.text)
 
     def test_return_token_link_without_login(self):
         self.other_rma._portal_ensure_token()

@@ -48,3 +48,22 @@ class TestPortalTours(PortalFixture, HttpCase):
         self.assertEqual(pet.breed, "Ragdoll")
         self.assertEqual(pet.allergies, "Fish")
         self.assertTrue(pet.image_128)
+
+    def test_tour_request_return(self):
+        """From My Orders, the demo customer asks to return one unit of a
+        delivered order with a photo, gets the policy's answer at once and
+        sees the status of the return."""
+        self.start_tour(
+            self.order.get_portal_url(), "pet_aftersales_portal_return", login="portal"
+        )
+        rma = self.env["aftersales.rma"].search([("sale_order_id", "=", self.order.id)])
+        self.assertEqual(len(rma), 1)
+        self.assertEqual(rma.partner_id, self.portal_partner)
+        self.assertNotIn(rma.state, ("draft", "cancelled"))
+        self.assertEqual(rma.line_ids.sale_line_id, self.order.order_line)
+        self.assertEqual(rma.line_ids.quantity, 1)
+        self.assertTrue(rma.policy_message)
+        evidence = self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.rma"), ("res_id", "=", rma.id)]
+        )
+        self.assertEqual(evidence.name, "evidence.png")
