@@ -117,11 +117,10 @@ class AftersalesCustomerPortal(CustomerPortal):
             uploads.append((name, raw, mimetype))
         return uploads
 
-    def _aftersales_attach(self, record_sudo, uploads, partner):
-        """Store checked uploads on ``record_sudo`` and post them in its chatter.
-
-        Each attachment gets its own access token, so that the customer (and
-        only whoever holds the token) can download it from the portal."""
+    def _aftersales_create_attachments(self, uploads):
+        """Store checked uploads as pending attachments (like a composer
+        upload), each with its own access token, so that the customer (and
+        only whoever holds the token) can download them from the portal."""
         if not uploads:
             return request.env["ir.attachment"]
         attachments = (
@@ -133,8 +132,6 @@ class AftersalesCustomerPortal(CustomerPortal):
                         "name": name,
                         "raw": raw,
                         "mimetype": mimetype,
-                        # Pending, like a composer upload: message_post
-                        # moves them onto the record with the message.
                         "res_model": "mail.compose.message",
                         "res_id": 0,
                     }
@@ -143,22 +140,31 @@ class AftersalesCustomerPortal(CustomerPortal):
             )
         )
         attachments.generate_access_token()
-        record_sudo.message_post(
-            body=request.env._("Evidence sent by the customer."),
-            attachment_ids=attachments.ids,
-            author_id=partner.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
+        return attachments
+
+    def _aftersales_attach(self, record_sudo, uploads, partner):
+        """Post checked uploads in the chatter of ``record_sudo``: message_post
+        moves the pending attachments onto the record."""
+        attachments = self._aftersales_create_attachments(uploads)
+        if attachments:
+            record_sudo.message_post(
+                body=request.env._("Evidence sent by the customer."),
+                attachment_ids=attachments.ids,
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
         return attachments
 
     def _aftersales_customer_attachments(self, record_sudo):
-        """Attachments of the messages the customer can see (not internal
-        notes)."""
+        """Attachments of the messages the customer can see: not internal
+        notes, except what the customer sent themselves (evidence)."""
         messages = record_sudo.message_ids.filtered(
             lambda m: m.message_type in ("comment", "email")
-            and not m.is_internal
-            and not m.subtype_id.internal
+            and (
+                not (m.is_internal or m.subtype_id.internal)
+                or m.author_id == record_sudo.partner_id
+            )
         )
         # Only those with their own token (given at upload, by this portal or
         # the portal chatter) are linked: a GET never writes a token.
@@ -624,11 +630,8 @@ class AftersalesCustomerPortal(CustomerPortal):
     def _aftersales_return_options(self, order_sudo):
         env = request.env
         returnable = order_sudo._aftersales_returnable_quantities()
-        lots = {}
-        for line in returnable:
-            lots[line.id] = line.move_ids.filtered(
-                lambda m: m.state == "done" and m.location_dest_id.usage == "customer"
-            ).move_line_ids.lot_id
+        lines = order_sudo.order_line.browse([line.id for line in returnable])
+        lots = lines._aftersales_delivered_lots()
         return {
             "sale_order": order_sudo,
             "returnable": returnable,
@@ -795,6 +798,9 @@ class AftersalesCustomerPortal(CustomerPortal):
             return self._aftersales_return_render_form(options, post, str(error))
         try:
             with request.env.cr.savepoint():
+                # Evidence first: the policy counts it when the request is
+                # submitted.
+                attachments = self._aftersales_create_attachments(uploads)
                 rma_sudo = (
                     request.env["aftersales.rma"]
                     .sudo()
@@ -805,10 +811,10 @@ class AftersalesCustomerPortal(CustomerPortal):
                         reason,
                         return_method=return_method,
                         description=description,
+                        attachment_ids=attachments.ids,
                     )
                 )
                 rma_sudo.message_subscribe(partner_ids=partner.ids)
-                self._aftersales_attach(rma_sudo, uploads, partner)
         except (UserError, ValidationError) as error:
             return self._aftersales_return_render_form(options, post, error.args[0])
         return request.redirect(f"/my/returns/{rma_sudo.id}?created=1")

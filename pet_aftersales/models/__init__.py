@@ -14,3 +14,4 @@ from . import res_partner
 from . import product
 from . import sale_order
 from . import mail_thread
+from . import stock_picking

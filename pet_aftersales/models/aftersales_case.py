@@ -1060,6 +1060,38 @@ class AftersalesCase(models.Model):
         }
         return action
 
+    def action_create_rma(self):
+        """Open a new return prefilled from the case (its return/exchange)."""
+        self.ensure_one()
+        lines = self.env["aftersales.rma"]._prepare_line_vals_from_sale_lines(
+            self.sale_order_id.sudo().order_line.filtered(
+                lambda line: not line.display_type
+                and (not self.product_id or line.product_id == self.product_id)
+            )
+        )
+        if self.lot_id:
+            lines = [
+                vals for vals in lines if vals.get("lot_id") in (None, self.lot_id.id)
+            ] or lines
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Create Return"),
+            "res_model": "aftersales.rma",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_case_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_sale_order_id": self.sale_order_id.id,
+                "default_company_id": self.company_id.id,
+                "default_resolution": (
+                    "exchange" if self.solution == "exchange" else "refund"
+                ),
+                "default_description": self.name,
+                "default_line_ids": [(0, 0, vals) for vals in lines],
+            },
+        }
+
     # ------------------------------------------------------------
     # MAIL
     # ------------------------------------------------------------

@@ -81,6 +81,22 @@ class ResCompany(models.Model):
         help="Customers whose confirmed sales reach this amount are key "
         "customers. Zero disables the rule.",
     )
+    aftersales_return_address_id = fields.Many2one(
+        "res.partner",
+        string="Return Address",
+        check_company=True,
+        help="Where customers send or bring returned goods; the warehouse "
+        "address when empty.",
+    )
+    aftersales_rma_coupon_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Return Compensation Coupon",
+        check_company=True,
+        domain="[('program_type', 'in', "
+        "('coupons', 'gift_card', 'next_order_coupons'))]",
+        help="Coupon program: a coupon is given to the customer when a return "
+        "is approved for a reason that is our fault.",
+    )
     aftersales_priority_rule_ids = fields.One2many(
         "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
     )
