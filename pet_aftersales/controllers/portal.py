@@ -166,9 +166,21 @@ class AftersalesCustomerPortal(CustomerPortal):
                 or m.author_id == record_sudo.partner_id
             )
         )
+        # Evidence the customer uploaded with the request itself.
+        own = (
+            request.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", record_sudo._name),
+                    ("res_id", "=", record_sudo.id),
+                    ("create_uid.partner_id", "=", record_sudo.partner_id.id),
+                ]
+            )
+        )
         # Only those with their own token (given at upload, by this portal or
         # the portal chatter) are linked: a GET never writes a token.
-        return messages.attachment_ids.filtered("access_token")
+        return (messages.attachment_ids | own).filtered("access_token")
 
     # ------------------------------------------------------------
     # HOME COUNTERS
