@@ -49,13 +49,19 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/pet_aftersales_menus.xml",
+        "views/aftersales_portal_templates.xml",
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",
         "demo/aftersales_case_demo.xml",
         "demo/aftersales_rma_demo.xml",
+        "demo/pet_profile_demo.xml",
+        "demo/aftersales_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "pet_aftersales/static/src/js/aftersales_portal.js",
+        ],
         "web.assets_tests": [
             "pet_aftersales/static/tests/tours/**/*",
         ],

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class PetProfile(models.Model):
@@ -45,7 +46,15 @@ class PetProfile(models.Model):
     allergies = fields.Text()
     diet_notes = fields.Text()
     health_notes = fields.Text()
-    deceased_date = fields.Date()
+    deceased_date = fields.Date(
+        tracking=True,
+        help="Once set, no survey, marketing or reminder mentions this pet any more.",
+    )
+    is_deceased = fields.Boolean(
+        string="Deceased",
+        compute="_compute_is_deceased",
+        search="_search_is_deceased",
+    )
     case_ids = fields.One2many("aftersales.case", "pet_id", string="Cases")
 
     @api.depends("birthdate", "deceased_date")
@@ -57,3 +66,67 @@ class PetProfile(models.Model):
                 pet.age_years = max(relativedelta(end, pet.birthdate).years, 0)
             else:
                 pet.age_years = 0
+
+    @api.depends("deceased_date")
+    def _compute_is_deceased(self):
+        for pet in self:
+            pet.is_deceased = bool(pet.deceased_date)
+
+    def _search_is_deceased(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on the deceased flag."))
+        deceased = (operator == "=") == bool(value)
+        return [("deceased_date", "!=" if deceased else "=", False)]
+
+    @api.constrains("birthdate", "deceased_date", "weight_kg")
+    def _check_dates(self):
+        today = fields.Date.context_today(self)
+        for pet in self:
+            if pet.birthdate and pet.birthdate > today:
+                raise ValidationError(
+                    self.env._("%(pet)s cannot be born in the future.", pet=pet.name)
+                )
+            if pet.deceased_date and (
+                pet.deceased_date > today
+                or (pet.birthdate and pet.deceased_date < pet.birthdate)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The date of death of %(pet)s must be between its birth "
+                        "and today.",
+                        pet=pet.name,
+                    )
+                )
+            if pet.weight_kg < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The weight of %(pet)s cannot be negative.", pet=pet.name
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_manager(self):
+        """Pets are history (cases, lots, health alerts): archive them.
+
+        Only after-sales managers may really delete a profile (e.g. a
+        duplicate typed by mistake)."""
+        if not self.env.su and not self.env.user.has_group(
+            "pet_aftersales.pet_aftersales_group_manager"
+        ):
+            raise UserError(
+                self.env._(
+                    "Pet profiles are never deleted: archive %(pets)s instead.",
+                    pets=", ".join(self.mapped("name")),
+                )
+            )
+
+    def _aftersales_is_alive(self):
+        """The pets of ``self`` that may still be mentioned to their owner.
+
+        Surveys, marketing and reminders must filter the pets they talk about
+        through this method, so that no mail ever names a deceased pet."""
+        today = fields.Date.context_today(self)
+        return self.filtered(
+            lambda pet: pet.active
+            and not (pet.deceased_date and pet.deceased_date <= today)
+        )

@@ -81,10 +81,6 @@ class ResCompany(models.Model):
         help="Customers whose confirmed sales reach this amount are key "
         "customers. Zero disables the rule.",
     )
-    aftersales_priority_rule_ids = fields.One2many(
-        "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
-    )
-
     aftersales_return_address_id = fields.Many2one(
         "res.partner",
         string="Return Address",
@@ -100,6 +96,17 @@ class ResCompany(models.Model):
         "('coupons', 'gift_card', 'next_order_coupons'))]",
         help="Coupon program: a coupon is given to the customer when a return "
         "is approved for a reason that is our fault.",
+    )
+    aftersales_priority_rule_ids = fields.One2many(
+        "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
+    )
+
+    aftersales_portal_upload_max_mb = fields.Integer(
+        string="Portal Upload Limit (MB)",
+        default=10,
+        help="Largest photo or PDF a customer may attach to a case or a return "
+        "request on the portal. Only JPEG, PNG, WebP, GIF images and PDF files "
+        "are accepted.",
     )
 
     @api.model_create_multi

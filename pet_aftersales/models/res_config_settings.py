@@ -54,6 +54,16 @@ class ResConfigSettings(models.TransientModel):
         currency_field="company_currency_id",
         readonly=False,
     )
+    aftersales_return_address_id = fields.Many2one(
+        related="company_id.aftersales_return_address_id", readonly=False
+    )
+    aftersales_rma_coupon_program_id = fields.Many2one(
+        related="company_id.aftersales_rma_coupon_program_id", readonly=False
+    )
+
+    aftersales_portal_upload_max_mb = fields.Integer(
+        related="company_id.aftersales_portal_upload_max_mb", readonly=False
+    )
 
     def action_open_aftersales_priority_matrix(self):
         self.ensure_one()
@@ -63,10 +73,3 @@ class ResConfigSettings(models.TransientModel):
         action["domain"] = [("company_id", "=", self.company_id.id)]
         action["context"] = {"default_company_id": self.company_id.id}
         return action
-
-    aftersales_return_address_id = fields.Many2one(
-        related="company_id.aftersales_return_address_id", readonly=False
-    )
-    aftersales_rma_coupon_program_id = fields.Many2one(
-        related="company_id.aftersales_rma_coupon_program_id", readonly=False
-    )

@@ -130,6 +130,18 @@ class SaleOrder(models.Model):
             action["context"] = {}
         return action
 
+    def _aftersales_returnable_quantities(self):
+        """Delivered lines a customer may still ask to return, with the
+        quantity left (what the return policy engine accepts).
+
+        :return: {sale.order.line: float}, only lines with something left
+        """
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and line.product_id.type == "consu"
+        )
+        returnable = lines._aftersales_returnable_qty()
+        return {line: returnable[line.id] for line in lines if returnable[line.id] > 0}
+
     # ------------------------------------------------------------
     # RETURNS
     # ------------------------------------------------------------
