@@ -26,6 +26,7 @@
         "data/aftersales_category_data.xml",
         "data/aftersales_return_reason_data.xml",
         "data/aftersales_team_data.xml",
+        "data/aftersales_alert_data.xml",
         "views/aftersales_team_views.xml",
         "views/aftersales_category_views.xml",
         "views/aftersales_stage_views.xml",
@@ -40,6 +41,7 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/pet_aftersales_menus.xml",
+        "report/aftersales_report_views.xml",
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",

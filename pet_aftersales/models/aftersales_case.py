@@ -330,7 +330,15 @@ class AftersalesCase(models.Model):
                 vals["reference"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("aftersales.case") or self.env._("New")
-        return super().create(vals_list)
+        cases = super().create(vals_list)
+        self.env["aftersales.alert"]._aftersales_detect_pet_health(cases)
+        return cases
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("category_id"):
+            self.env["aftersales.alert"]._aftersales_detect_pet_health(self)
+        return res
 
     def _compute_display_name(self):
         for case in self:
