@@ -235,8 +235,8 @@ def load(env):
                is_closed, active, kanban_state, urgency, impact, priority,
                product_id, lot_id, responsibility, solution, response_deadline,
                resolution_deadline, first_response_date, resolved_date,
-               sla_status, reopen_count, csat_score, create_uid, write_uid,
-               create_date, write_date)
+               sla_status, reopen_count, csat_score, sla_start_date, create_uid,
+               write_uid, create_date, write_date)
         SELECT 'Bench case ' || g,
                'AS/BENCH/' || lpad(g::text, 7, '0'),
                partner_id, 'customer' || partner_id || '@bench.example', %(company)s,
@@ -261,7 +261,7 @@ def load(env):
                (r_reopen < 0.05)::int,
                CASE WHEN closed AND r_csat < 0.4
                     THEN round((55 + r_csat * 112)::numeric, 0) END,
-               1, 1, created, created
+               created, 1, 1, created, created
           FROM picked
             """,
             days=DAYS,

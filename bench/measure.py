@@ -89,12 +89,15 @@ def insert_cases_raw(env, rows):
                    team_id, user_id, category_id, stage_id, urgency, impact,
                    product_id, lot_id, reference, is_closed, active,
                    kanban_state, priority, responsibility, solution,
-                   create_uid, write_uid, create_date, write_date)
+                   sla_start_date, create_uid, write_uid, create_date,
+                   write_date)
             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, FALSE,
-                    TRUE, 'normal', '1', 'undetermined', 'none', 1, 1, %s, %s)
+                    TRUE, 'normal', '1', 'undetermined', 'none', %s, 1, 1, %s,
+                    %s)
                 """,
                 *row,
                 f"AS/RAW/{i:05d}",
+                now,
                 now,
                 now,
             )
