@@ -157,7 +157,7 @@ class AftersalesAlert(models.Model):
                 )
 
     def init(self):
-        super().init()
+        res = super().init()
         # One open alert per subject and company: detectors update it instead
         # of raising a duplicate; resolved alerts stay as history.
         self.env.cr.execute(
@@ -175,6 +175,7 @@ class AftersalesAlert(models.Model):
             "aftersales_case",
             ["create_date", "company_id"],
         )
+        return res
 
     # ------------------------------------------------------------
     # CRUD

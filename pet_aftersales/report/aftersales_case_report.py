@@ -22,7 +22,7 @@ class AftersalesCaseReport(models.Model):
     _order = "date desc"
     _rec_name = "case_id"
 
-    case_id = fields.Many2one("aftersales.case", string="Case", readonly=True)
+    case_id = fields.Many2one("aftersales.case", readonly=True)
     date = fields.Datetime(string="Created on", readonly=True)
     resolved_date = fields.Datetime(string="Resolved on", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
