@@ -331,7 +331,7 @@ def load(env):
         SELECT r.id, 10, r.company_id, bl.product_id, bl.lot_id, %s,
                1 + mod(r.id, 3), 0, 'pending', 1, 1, r.create_date, r.create_date
           FROM aftersales_rma r
-          JOIN bench_lot bl ON bl.n = 1 + mod(r.id * 7919, %s)
+          JOIN bench_lot bl ON bl.n = 1 + mod(r.id::bigint * 7919, %s)
          WHERE r.name LIKE %s
             """,
             uom.id,
@@ -355,8 +355,8 @@ def load(env):
                            - make_interval(secs => random() * %(days)s * 86400)
                            AS d
                   FROM generate_series(1, %(moves)s) g) m
-          JOIN bench_lot bl ON bl.n = 1 + mod(m.g * 104729, %(lots)s)
-          JOIN bench_partner bp ON bp.n = 1 + mod(m.g * 7, %(customers)s)
+          JOIN bench_lot bl ON bl.n = 1 + mod(m.g::bigint * 104729, %(lots)s)
+          JOIN bench_partner bp ON bp.n = 1 + mod(m.g::bigint * 7, %(customers)s)
             """,
             company=company.id,
             uom=uom.id,

@@ -200,9 +200,7 @@ class AftersalesAlert(models.Model):
     def action_resolve(self):
         to_resolve = self.filtered(lambda a: a.state != "resolved")
         to_resolve.write({"state": "resolved", "date_resolved": fields.Datetime.now()})
-        to_resolve.activity_feedback(
-            ["pet_aftersales.mail_activity_type_aftersales_alert"]
-        )
+        to_resolve.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_reopen(self):
@@ -240,7 +238,7 @@ class AftersalesAlert(models.Model):
                 continue
             for manager in managers:
                 alert.activity_schedule(
-                    "pet_aftersales.mail_activity_type_aftersales_alert",
+                    "mail.mail_activity_data_todo",
                     user_id=manager.id,
                     summary=alert.name,
                 )

@@ -270,9 +270,7 @@ class TestPetHealth(AlertCommon):
         self.assertIn(self.manager, managers)
         self._case(category_id=self.cat_health.id)
         alert = self._alerts("pet_health", lot_id=self.lot.id)
-        activity_type = self.env.ref(
-            "pet_aftersales.mail_activity_type_aftersales_alert"
-        )
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
         activities = alert.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
         )
