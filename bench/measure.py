@@ -72,6 +72,8 @@ def new_case_rows(env, count):
           FROM generate_series(1, %s) g
           JOIN aftersales_case c ON c.id = (
                SELECT max(id) FROM aftersales_case) - 5000 - g * 97
+          JOIN aftersales_category cat ON cat.id = c.category_id
+         WHERE cat.code != 'pet_health'
             """,
             count,
         )
