@@ -34,6 +34,7 @@
         "data/aftersales_rma_mail_data.xml",
         "data/aftersales_rma_cron_data.xml",
         "wizard/aftersales_rma_reject_views.xml",
+        "data/aftersales_alert_data.xml",
         "views/aftersales_team_views.xml",
         "views/aftersales_category_views.xml",
         "views/aftersales_stage_views.xml",
@@ -50,6 +51,7 @@
         "views/res_config_settings_views.xml",
         "views/pet_aftersales_menus.xml",
         "views/aftersales_portal_templates.xml",
+        "report/aftersales_report_views.xml",
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",

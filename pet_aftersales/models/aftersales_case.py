@@ -553,6 +553,7 @@ class AftersalesCase(models.Model):
         self._prepare_routing_vals(vals_list)
         cases = super().create(vals_list)
         cases._create_checklist_items()
+        self.env["aftersales.alert"]._aftersales_detect_pet_health(cases)
         return cases
 
     @api.model
@@ -608,6 +609,7 @@ class AftersalesCase(models.Model):
             res = super().write(vals)
             if "category_id" in vals:
                 self._create_checklist_items()
+                self.env["aftersales.alert"]._aftersales_detect_pet_health(self)
             return res
         new_stage = self.env["aftersales.stage"].browse(vals["stage_id"])
         closing = self.filtered(lambda c: not c.is_closed and new_stage.is_closed)
@@ -615,6 +617,7 @@ class AftersalesCase(models.Model):
         res = super().write(vals)
         if "category_id" in vals:
             self._create_checklist_items()
+            self.env["aftersales.alert"]._aftersales_detect_pet_health(self)
         if closing:
             closing._on_resolved()
         if reopening:

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -114,3 +115,105 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         self.env["aftersales.priority.rule"]._create_default_matrix(companies)
         return companies
+
+    # Early warning and reporting (analytics)
+    aftersales_risk_medium_score = fields.Integer(
+        string="Medium Risk from Score",
+        default=5,
+        help="Risk matrix: an alert whose likelihood x impact (1-25) reaches "
+        "this score is at least medium.",
+    )
+    aftersales_risk_high_score = fields.Integer(
+        string="High Risk from Score",
+        default=10,
+        help="Risk matrix: from this likelihood x impact score an alert is high "
+        "and notifies the after-sales managers.",
+    )
+    aftersales_risk_critical_score = fields.Integer(
+        string="Critical Risk from Score",
+        default=16,
+        help="Risk matrix: from this likelihood x impact score an alert is "
+        "critical.",
+    )
+    aftersales_alert_min_sample = fields.Integer(
+        string="Minimum Sample for Rate Alerts",
+        default=5,
+        help="SLA, satisfaction and return-rate alerts need at least this many "
+        "cases (or delivered units) to avoid alarms on tiny numbers.",
+    )
+    aftersales_sla_breach_rate = fields.Float(
+        string="SLA Breach Alert Rate (%)",
+        default=20.0,
+        help="Alert when this share of a team's cases due in the last 7 days "
+        "missed their resolution deadline. Zero disables the alert.",
+    )
+    aftersales_csat_alert_threshold = fields.Float(
+        string="Satisfaction Alert below",
+        default=70.0,
+        help="Alert when the average satisfaction score (0-100) of a team or a "
+        "product falls under this value.",
+    )
+    aftersales_csat_alert_days = fields.Integer(
+        string="Satisfaction Alert Window (days)",
+        default=30,
+    )
+    aftersales_return_rate_target = fields.Float(
+        string="Return Rate Target (%)",
+        default=5.0,
+        help="Alert when a product's returned quantity reaches this share of "
+        "its delivered quantity.",
+    )
+    aftersales_return_rate_days = fields.Integer(
+        string="Return Rate Window (days)",
+        default=90,
+    )
+    aftersales_churn_days = fields.Integer(
+        string="Churn Window (days)",
+        default=90,
+        help="A customer who places no confirmed order within this many days "
+        "after a reference date counts as churned.",
+    )
+    aftersales_satisfaction_target = fields.Float(
+        string="Satisfaction Target (%)",
+        default=95.0,
+        help="Target share of rated cases whose satisfaction score reaches the "
+        "reopen threshold.",
+    )
+    aftersales_churn_target = fields.Float(
+        string="Complaint Churn Target (%)",
+        default=1.0,
+    )
+
+    @api.constrains(
+        "aftersales_risk_medium_score",
+        "aftersales_risk_high_score",
+        "aftersales_risk_critical_score",
+    )
+    def _check_aftersales_risk_matrix(self):
+        for company in self:
+            if not (
+                1
+                < company.aftersales_risk_medium_score
+                < company.aftersales_risk_high_score
+                < company.aftersales_risk_critical_score
+                <= 25
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The risk matrix scores must rise from medium to high to "
+                        "critical, between 2 and 25 (company %(company)s).",
+                        company=company.name,
+                    )
+                )
+
+    def _aftersales_risk_severity(self, likelihood, impact):
+        """Severity band of a likelihood x impact score on this company's matrix."""
+        score = likelihood * impact
+        company = self[:1]
+        if score >= (company.aftersales_risk_critical_score or 16):
+            return "critical"
+        if score >= (company.aftersales_risk_high_score or 10):
+            return "high"
+        if score >= (company.aftersales_risk_medium_score or 5):
+            return "medium"
+        return "low"

@@ -73,3 +73,40 @@ class ResConfigSettings(models.TransientModel):
         action["domain"] = [("company_id", "=", self.company_id.id)]
         action["context"] = {"default_company_id": self.company_id.id}
         return action
+
+    aftersales_risk_medium_score = fields.Integer(
+        related="company_id.aftersales_risk_medium_score", readonly=False
+    )
+    aftersales_risk_high_score = fields.Integer(
+        related="company_id.aftersales_risk_high_score", readonly=False
+    )
+    aftersales_risk_critical_score = fields.Integer(
+        related="company_id.aftersales_risk_critical_score", readonly=False
+    )
+    aftersales_alert_min_sample = fields.Integer(
+        related="company_id.aftersales_alert_min_sample", readonly=False
+    )
+    aftersales_sla_breach_rate = fields.Float(
+        related="company_id.aftersales_sla_breach_rate", readonly=False
+    )
+    aftersales_csat_alert_threshold = fields.Float(
+        related="company_id.aftersales_csat_alert_threshold", readonly=False
+    )
+    aftersales_csat_alert_days = fields.Integer(
+        related="company_id.aftersales_csat_alert_days", readonly=False
+    )
+    aftersales_return_rate_target = fields.Float(
+        related="company_id.aftersales_return_rate_target", readonly=False
+    )
+    aftersales_return_rate_days = fields.Integer(
+        related="company_id.aftersales_return_rate_days", readonly=False
+    )
+    aftersales_churn_days = fields.Integer(
+        related="company_id.aftersales_churn_days", readonly=False
+    )
+    aftersales_satisfaction_target = fields.Float(
+        related="company_id.aftersales_satisfaction_target", readonly=False
+    )
+    aftersales_churn_target = fields.Float(
+        related="company_id.aftersales_churn_target", readonly=False
+    )

@@ -1,4 +1,6 @@
 from . import test_foundation
+from . import test_alert
+from . import test_report
 from . import test_portal_pet
 from . import test_portal_security
 from . import test_portal_tours

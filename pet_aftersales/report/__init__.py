@@ -1,0 +1,4 @@
+from . import aftersales_case_report
+from . import aftersales_return_report
+from . import aftersales_churn_report
+from . import aftersales_overview

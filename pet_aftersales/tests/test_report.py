@@ -1,0 +1,284 @@
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import AftersalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReports(AftersalesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Case = cls.env["aftersales.case"]
+        cls.team = cls.env["aftersales.team"].create({"name": "Report Team"})
+        cls.cat_delivery = cls.env.ref("pet_aftersales.aftersales_category_delivery")
+        cls.product = cls.env["product.product"].create(
+            {"name": "Bird Seed Mix 1kg", "is_storable": True, "list_price": 12.5}
+        )
+        cls.company.aftersales_csat_reopen_threshold = 60.0
+
+    def _set(self, records, **values):
+        records.flush_recordset()
+        sets = ", ".join(f"{k} = %s" for k in values)
+        self.env.cr.execute(
+            f"UPDATE {records._table} SET {sets} WHERE id IN %s",  # noqa: S608
+            [*values.values(), tuple(records.ids)],
+        )
+        records.invalidate_recordset()
+
+    def _case(self, **vals):
+        return self.Case.create(
+            {
+                "name": "Parcel arrived torn",
+                "partner_id": self.customer.id,
+                "team_id": self.team.id,
+                "category_id": self.cat_delivery.id,
+                **vals,
+            }
+        )
+
+    def test_case_analysis_figures(self):
+        t0 = datetime(2026, 3, 2, 8, 0)
+        hours = lambda h: t0 + timedelta(hours=h)  # noqa: E731
+        c1 = self._case(channel="email")
+        c2, c3, c4 = self._case(), self._case(), self._case()
+        self._set(c1 | c2 | c3 | c4, create_date=t0)
+        self._set(
+            c1,
+            first_response_date=hours(2),
+            resolved_date=hours(10),
+            resolution_deadline=hours(24),
+            csat_score=90.0,
+        )
+        self._set(
+            c2,
+            first_response_date=hours(4),
+            resolved_date=hours(30),
+            resolution_deadline=hours(24),
+            reopen_count=1,
+            csat_score=40.0,
+        )
+        self._set(c3, resolution_deadline=hours(24))
+        self._set(c4, first_response_date=hours(6), resolved_date=hours(20))
+        self.env.invalidate_all()
+        report = self.env["aftersales.case.report"].with_user(self.manager)
+        [row] = report._read_group(
+            [("team_id", "=", self.team.id)],
+            ["team_id", "date:month"],
+            [
+                "nbr:sum",
+                "first_response_hours:avg",
+                "resolution_hours:avg",
+                "sla_met_rate:avg",
+                "reopen_rate:avg",
+                "csat_score:avg",
+                "satisfied_rate:avg",
+            ],
+        )
+        team, _month, nbr, first, resolution, sla, reopen, csat, satisfied = row
+        self.assertEqual(team, self.team)
+        self.assertEqual(nbr, 4)
+        self.assertAlmostEqual(first, 4.0)  # (2 + 4 + 6) / 3
+        self.assertAlmostEqual(resolution, 20.0)  # (10 + 30 + 20) / 3
+        self.assertAlmostEqual(sla, 50.0)  # c1 in time, c2 late
+        self.assertAlmostEqual(reopen, 25.0)  # c2 of 4
+        self.assertAlmostEqual(csat, 65.0)  # (90 + 40) / 2
+        self.assertAlmostEqual(satisfied, 50.0)  # 90 >= 60, 40 < 60
+        by_channel = dict(
+            report._read_group(
+                [("team_id", "=", self.team.id)], ["channel"], ["nbr:sum"]
+            )
+        )
+        self.assertEqual(by_channel, {"email": 1, "phone": 3})
+
+    def test_return_analysis_figures(self):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
+        move = self.env["stock.move"].create(
+            {
+                "name": "Delivery",
+                "product_id": self.product.id,
+                "product_uom_qty": 40,
+                "product_uom": self.product.uom_id.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "company_id": self.company.id,
+            }
+        )
+        self._set(move, state="done")
+        reason = self.env["aftersales.return.reason"].search([], limit=1)
+        rma = (
+            self.env["aftersales.rma"]
+            .with_context(tracking_disable=False, mail_notrack=False)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "reason_id": reason.id,
+                    "line_ids": [
+                        Command.create({"product_id": self.product.id, "quantity": 2})
+                    ],
+                }
+            )
+        )
+        # Tracking starts once the creation transaction is committed.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        rma.write({"state": "approved"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+        created = rma.create_date
+        tracking = rma.message_ids.filtered("tracking_value_ids")
+        self.assertTrue(tracking)
+        self._set(tracking, date=created + timedelta(hours=5))
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 2,
+                            "price_unit": 12.5,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        rma.refund_move_ids = [Command.link(refund.id)]
+        self.env.flush_all()
+        report = self.env["aftersales.rma.report"].with_user(self.manager)
+        [row] = report._read_group(
+            [("product_id", "=", self.product.id)],
+            ["product_id"],
+            [
+                "returned_qty:sum",
+                "delivered_qty:sum",
+                "return_rate:sum",
+                "refund_amount:sum",
+                "approve_hours:avg",
+            ],
+        )
+        self.assertEqual(row[1:3], (2.0, 40.0))
+        self.assertAlmostEqual(row[3], 5.0)  # 2 / 40, not a sum of row ratios
+        self.assertAlmostEqual(row[4], 25.0)
+        self.assertAlmostEqual(row[5], 5.0)
+        by_reason = report._read_group(
+            [("product_id", "=", self.product.id), ("is_return", "=", True)],
+            ["reason_id"],
+            ["returned_qty:sum"],
+        )
+        self.assertEqual(by_reason, [(reason, 2.0)])
+
+    def _order(self, partner, date):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1}
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self._set(order, date_order=date)
+        return order
+
+    def test_churn_after_complaints(self):
+        self.company.aftersales_churn_days = 90
+        now = fields.Datetime.now()
+        days_ago = lambda d: now - timedelta(days=d)  # noqa: E731
+        partners = self.env["res.partner"].create(
+            [{"name": name} for name in ("Ann", "Bob", "Cai", "Dan", "Eve")]
+        )
+        ann, bob, cai, dan, eve = partners
+        # Ann complained 100 days ago and bought again 10 days later: stays.
+        self._set(self._case(partner_id=ann.id), create_date=days_ago(100))
+        self._order(ann, days_ago(90))
+        # Bob complained 100 days ago and never came back: churned.
+        self._set(self._case(partner_id=bob.id), create_date=days_ago(100))
+        # Cai, no case, first order 200 days ago, bought again 150 days ago.
+        self._order(cai, days_ago(200))
+        self._order(cai, days_ago(150))
+        # Dan, no case, one order 120 days ago: churned.
+        self._order(dan, days_ago(120))
+        # Eve complained 10 days ago: her window is not over, not counted.
+        self._set(self._case(partner_id=eve.id), create_date=days_ago(10))
+        self.env.invalidate_all()
+        report = self.env["aftersales.churn.report"].with_user(self.manager)
+        rows = report._read_group(
+            [("partner_id", "in", partners.ids)],
+            ["has_case"],
+            ["nbr:sum", "churned:sum", "churn_rate:avg"],
+        )
+        self.assertEqual(sorted(rows), [(False, 2, 1, 50.0), (True, 2, 1, 50.0)])
+        churned = report.search(
+            [("partner_id", "in", partners.ids), ("churned", "=", 1)]
+        )
+        self.assertEqual(churned.partner_id, bob | dan)
+
+    def test_overview_kpis_against_targets(self):
+        company = self.env["res.company"].create({"name": "Pet Shop South"})
+        cases = self.Case.with_company(company).create(
+            [
+                {
+                    "name": name,
+                    "partner_id": self.customer.id,
+                    "company_id": company.id,
+                    "team_id": False,
+                }
+                for name in ("Wrong size harness", "Leaking aquarium")
+            ]
+        )
+        yesterday = fields.Datetime.now() - timedelta(days=1)
+        self._set(cases[0], csat_score=90.0, resolved_date=yesterday)
+        self._set(cases[1], csat_score=50.0, resolved_date=yesterday)
+        overview = self.env["aftersales.overview"].search(
+            [("company_id", "=", company.id)]
+        )
+        self.assertEqual(overview.rated_case_count, 2)
+        self.assertAlmostEqual(overview.satisfaction_rate, 50.0)
+        self.assertEqual(overview.satisfaction_target, 95.0)
+        self.assertFalse(overview.satisfaction_ok)
+        self.assertEqual(overview.return_rate_target, 5.0)
+        self.assertTrue(overview.return_rate_ok)
+        self.assertTrue(overview.churn_ok)
+        self.assertEqual(overview.open_case_count, 2)
+        action = overview.action_open_case_analysis()
+        self.assertEqual(action["res_model"], "aftersales.case.report")
+        self.assertIn(("company_id", "=", company.id), action["domain"])
+
+    def test_reports_are_for_managers_only(self):
+        models = (
+            "aftersales.case.report",
+            "aftersales.rma.report",
+            "aftersales.churn.report",
+            "aftersales.overview",
+        )
+        for model in models:
+            for user in (self.agent, self.supervisor, self.internal_user):
+                with self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([], limit=1)
+            self.env[model].with_user(self.manager).search([], limit=1)
+        manager_group = self.env.ref("pet_aftersales.pet_aftersales_group_manager")
+        for xmlid in (
+            "aftersales_overview_menu",
+            "aftersales_case_report_menu",
+            "aftersales_rma_report_menu",
+            "aftersales_churn_report_menu",
+        ):
+            menu = self.env.ref(f"pet_aftersales.{xmlid}")
+            self.assertEqual(menu.groups_id, manager_group)
+        visible = self.env["ir.ui.menu"].with_user(self.supervisor)._visible_menu_ids()
+        self.assertNotIn(
+            self.env.ref("pet_aftersales.aftersales_case_report_menu").id, visible
+        )
