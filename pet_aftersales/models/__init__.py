@@ -3,6 +3,7 @@ from . import aftersales_category
 from . import aftersales_stage
 from . import aftersales_sla_policy
 from . import aftersales_case
+from . import aftersales_priority_rule
 from . import aftersales_return_reason
 from . import aftersales_rma
 from . import pet_profile
@@ -13,3 +14,4 @@ from . import res_partner
 from . import product
 from . import sale_order
 from . import stock_picking
+from . import mail_thread

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -81,6 +81,10 @@ class ResCompany(models.Model):
         help="Customers whose confirmed sales reach this amount are key "
         "customers. Zero disables the rule.",
     )
+    aftersales_priority_rule_ids = fields.One2many(
+        "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
+    )
+
     aftersales_return_address_id = fields.Many2one(
         "res.partner",
         string="Return Address",
@@ -97,3 +101,9 @@ class ResCompany(models.Model):
         help="Coupon program: a coupon is given to the customer when a return "
         "is approved for a reason that is our fault.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["aftersales.priority.rule"]._create_default_matrix(companies)
+        return companies

@@ -3,3 +3,8 @@ from . import test_rma_policy
 from . import test_rma_workflow
 from . import test_rma_portal
 from . import test_rma_concurrency
+from . import test_case_sla
+from . import test_case_flow
+from . import test_case_intake
+from . import test_case_access
+from . import test_case_tour
