@@ -420,6 +420,7 @@ class AftersalesRma(models.Model):
         delivery_dates = (
             self.env["sale.order.line"]
             .concat(*[vals["sale_line"] for vals in line_values])
+            .sudo()
             ._aftersales_delivery_dates()
         )
         for vals in line_values:
@@ -1742,11 +1743,57 @@ class AftersalesRmaDemo(models.AbstractModel):
         """A delivered and invoiced order with returns in several states."""
         ref = self.env.ref
         customer = ref("base.partner_demo_portal")
-        kibble = ref("pet_aftersales.product_salmon_kibble_demo")
-        cat_tree = ref("pet_aftersales.product_cat_tree_demo")
-        chicken = ref("pet_aftersales.product_fresh_chicken_demo")
-        lot_a = ref("pet_aftersales.stock_lot_kibble_a_demo")
-        lot_b = ref("pet_aftersales.stock_lot_kibble_b_demo")
+        Category = self.env["product.category"]
+        food = Category.create(
+            {
+                "name": "Pet Food",
+                "parent_id": ref("product.product_category_all").id,
+                "aftersales_return_days": 7,
+            }
+        )
+        fresh = Category.create(
+            {
+                "name": "Fresh and Opened Food",
+                "parent_id": food.id,
+                "aftersales_returnable": False,
+            }
+        )
+        Product = self.env["product.product"]
+        kibble = Product.create(
+            {
+                "name": "Grain-free Salmon Kibble 2 kg",
+                "default_code": "PET-KIB-2KG",
+                "categ_id": food.id,
+                "is_storable": True,
+                "tracking": "lot",
+                "list_price": 36.0,
+                "invoice_policy": "delivery",
+            }
+        )
+        cat_tree = Product.create(
+            {
+                "name": "Cat Tree Deluxe 120 cm",
+                "is_storable": True,
+                "list_price": 89.0,
+                "invoice_policy": "delivery",
+                "aftersales_return_days": 15,
+            }
+        )
+        chicken = Product.create(
+            {
+                "name": "Fresh Chicken Dinner 400 g",
+                "categ_id": fresh.id,
+                "is_storable": True,
+                "list_price": 4.5,
+                "invoice_policy": "delivery",
+            }
+        )
+        lot_a, lot_b = self.env["stock.lot"].create(
+            [
+                {"name": "KIB-2026-031", "product_id": kibble.id},
+                {"name": "KIB-2026-044", "product_id": kibble.id},
+            ]
+        )
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], limit=1
         )

@@ -365,3 +365,22 @@ class TestRmaWorkflow(RmaCommon):
             rma.action_submit()
         self.assertTrue(rma.policy_ok, rma.policy_message)
         self.assertEqual(len(rma.line_ids), 50)
+
+    def test_agent_works_a_return_in_the_form(self):
+        """An agent without sales or stock rights opens and fills the form."""
+        form = Form(self.env["aftersales.rma"].with_user(self.agent))
+        form.partner_id = self.customer
+        form.sale_order_id = self.order
+        form.reason_id = self.reason_transit
+        with form.line_ids.new() as line:
+            line.sale_line_id = self.order.order_line
+            line.lot_id = self.lot_b
+            line.quantity = 1.0
+        rma = form.save()
+        self.assertEqual(rma.line_ids.product_id, self.product)
+        rma.action_submit()
+        rma.with_user(self.supervisor).action_approve()
+        rma.with_user(self.agent).invalidate_recordset()
+        form = Form(rma.with_user(self.agent))
+        self.assertEqual(form.state, "approved")
+        self.assertEqual(form.picking_count, 1)
