@@ -26,6 +26,11 @@
         "data/aftersales_category_data.xml",
         "data/aftersales_return_reason_data.xml",
         "data/aftersales_team_data.xml",
+        "data/aftersales_survey_data.xml",
+        "data/aftersales_feedback_mail_data.xml",
+        "data/aftersales_feedback_cron_data.xml",
+        "report/aftersales_feedback_report_views.xml",
+        "wizard/aftersales_callback_views.xml",
         "views/aftersales_team_views.xml",
         "views/aftersales_category_views.xml",
         "views/aftersales_stage_views.xml",
@@ -40,9 +45,11 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/pet_aftersales_menus.xml",
+        "views/aftersales_feedback_views.xml",
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",
+        "demo/aftersales_feedback_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,3 +1,4 @@
+from . import aftersales_feedback_mixin
 from . import aftersales_team
 from . import aftersales_category
 from . import aftersales_stage
@@ -12,3 +13,5 @@ from . import res_config_settings
 from . import res_partner
 from . import product
 from . import sale_order
+from . import survey_user_input
+from . import loyalty_history

@@ -14,7 +14,12 @@ IMPACT_SCORE = {"single": 0, "several": 1, "widespread": 2}
 class AftersalesCase(models.Model):
     _name = "aftersales.case"
     _description = "After-sales Case"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "aftersales.feedback.mixin",
+    ]
     _order = "priority desc, id desc"
     _rec_names_search = ["name", "reference", "partner_id.name", "email_from"]
     _check_company_auto = True
@@ -390,6 +395,7 @@ class AftersalesCase(models.Model):
                     self.env._("No closing stage is configured for this team.")
                 )
             case.write({"stage_id": stage.id, "resolved_date": fields.Datetime.now()})
+        self._aftersales_request_feedback()
         return True
 
     def action_reopen(self):

@@ -5,7 +5,12 @@ from odoo.exceptions import UserError
 class AftersalesRma(models.Model):
     _name = "aftersales.rma"
     _description = "Return Authorization"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "aftersales.feedback.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -241,6 +246,7 @@ class AftersalesRma(models.Model):
     def action_done(self):
         self._check_state(("approved", "received"))
         self.write({"state": "done"})
+        self._aftersales_request_feedback()
         return True
 
 

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -81,3 +81,14 @@ class ResCompany(models.Model):
         help="Customers whose confirmed sales reach this amount are key "
         "customers. Zero disables the rule.",
     )
+
+    @api.model
+    def _aftersales_init_feedback_settings(self):
+        """Give the shipped satisfaction survey to companies without one."""
+        survey = self.env.ref(
+            "pet_aftersales.aftersales_survey", raise_if_not_found=False
+        )
+        if survey:
+            self.search([("aftersales_survey_id", "=", False)]).write(
+                {"aftersales_survey_id": survey.id}
+            )
