@@ -1,2 +1,5 @@
 from . import test_foundation
 from . import test_feedback_survey
+from . import test_feedback_callback
+from . import test_feedback_points
+from . import test_feedback_http
