@@ -4,6 +4,7 @@ from . import aftersales_category
 from . import aftersales_stage
 from . import aftersales_sla_policy
 from . import aftersales_case
+from . import aftersales_priority_rule
 from . import aftersales_return_reason
 from . import aftersales_rma
 from . import pet_profile
@@ -13,5 +14,6 @@ from . import res_config_settings
 from . import res_partner
 from . import product
 from . import sale_order
+from . import mail_thread
 from . import survey_user_input
 from . import loyalty_history

@@ -1,5 +1,16 @@
+import bisect
+import logging
+import math
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 PRIORITIES = [
     ("0", "Low"),
@@ -7,8 +18,17 @@ PRIORITIES = [
     ("2", "High"),
     ("3", "Urgent"),
 ]
+URGENCIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+IMPACTS = [
+    ("single", "Single Customer"),
+    ("several", "Several Customers"),
+    ("widespread", "Widespread"),
+]
 URGENCY_SCORE = {"low": 0, "medium": 1, "high": 2}
 IMPACT_SCORE = {"single": 0, "several": 1, "widespread": 2}
+# share of an SLA window after which a case is "at risk"
+SLA_RISK_RATIO = 0.8
+PET_HEALTH_CODE = "pet_health"
 
 
 class AftersalesCase(models.Model):
@@ -23,14 +43,11 @@ class AftersalesCase(models.Model):
     _order = "priority desc, id desc"
     _rec_names_search = ["name", "reference", "partner_id.name", "email_from"]
     _check_company_auto = True
+    _primary_email = "email_from"
 
     # ------------------------------------------------------------
     # DEFAULTS
     # ------------------------------------------------------------
-
-    @api.model
-    def _default_team_id(self):
-        return self.env["aftersales.team"]._default_team()
 
     @api.model
     def _default_stage_id(self):
@@ -94,10 +111,14 @@ class AftersalesCase(models.Model):
     )
     team_id = fields.Many2one(
         "aftersales.team",
-        default=lambda self: self._default_team_id(),
+        compute="_compute_team_id",
+        precompute=True,
+        store=True,
+        readonly=False,
         index=True,
         tracking=True,
         check_company=True,
+        help="Routed from the category, else the company's default team.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -108,7 +129,10 @@ class AftersalesCase(models.Model):
         check_company=True,
         help="The person who follows this case end to end.",
     )
-    category_id = fields.Many2one("aftersales.category", index=True, tracking=True)
+    category_id = fields.Many2one(
+        "aftersales.category", index=True, tracking=True, check_company=True
+    )
+    category_code = fields.Char(related="category_id.code")
     stage_id = fields.Many2one(
         "aftersales.stage",
         default=lambda self: self._default_stage_id(),
@@ -125,24 +149,27 @@ class AftersalesCase(models.Model):
         copy=False,
     )
     urgency = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        URGENCIES,
+        compute="_compute_urgency_impact",
+        precompute=True,
+        store=True,
+        readonly=False,
         required=True,
-        default="medium",
         tracking=True,
     )
     impact = fields.Selection(
-        [
-            ("single", "Single Customer"),
-            ("several", "Several Customers"),
-            ("widespread", "Widespread"),
-        ],
+        IMPACTS,
+        compute="_compute_urgency_impact",
+        precompute=True,
+        store=True,
+        readonly=False,
         required=True,
-        default="single",
         tracking=True,
     )
     priority = fields.Selection(
         PRIORITIES,
         compute="_compute_priority",
+        precompute=True,
         store=True,
         readonly=False,
         index=True,
@@ -204,13 +231,60 @@ class AftersalesCase(models.Model):
         help="When the customer confirmed the chosen solution.",
     )
     # SLA
-    response_deadline = fields.Datetime(copy=False, index=True)
-    resolution_deadline = fields.Datetime(copy=False, index=True)
+    sla_start_date = fields.Datetime(
+        string="SLA Start",
+        default=fields.Datetime.now,
+        required=True,
+        copy=False,
+        help="Start of the current service window: creation, or the last " "reopening.",
+    )
+    sla_policy_id = fields.Many2one(
+        "aftersales.sla.policy",
+        string="SLA Policy",
+        compute="_compute_sla_deadlines",
+        precompute=True,
+        store=True,
+        readonly=False,
+        copy=False,
+    )
+    response_deadline = fields.Datetime(
+        compute="_compute_sla_deadlines",
+        precompute=True,
+        store=True,
+        readonly=False,
+        copy=False,
+        index=True,
+    )
+    resolution_deadline = fields.Datetime(
+        compute="_compute_sla_deadlines",
+        precompute=True,
+        store=True,
+        readonly=False,
+        copy=False,
+        index=True,
+    )
     first_response_date = fields.Datetime(
         copy=False,
+        readonly=True,
         help="First message from staff to the customer.",
     )
-    resolved_date = fields.Datetime(copy=False, index=True)
+    resolved_date = fields.Datetime(copy=False, index=True, readonly=True)
+    sla_warning_date = fields.Datetime(
+        string="SLA at Risk from",
+        compute="_compute_sla_status",
+        store=True,
+        index="btree_not_null",
+        help="When the next pending deadline enters its last 20%.",
+    )
+    sla_breach_date = fields.Datetime(
+        string="SLA Breached from",
+        compute="_compute_sla_status",
+        store=True,
+        index="btree_not_null",
+        help="The next pending deadline.",
+    )
+    sla_warning_sent = fields.Boolean(copy=False, readonly=True)
+    sla_breach_sent = fields.Boolean(copy=False, readonly=True)
     sla_status = fields.Selection(
         [
             ("on_track", "On Track"),
@@ -220,6 +294,8 @@ class AftersalesCase(models.Model):
             ("failed", "Failed"),
         ],
         string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
         copy=False,
         index=True,
     )
@@ -227,6 +303,10 @@ class AftersalesCase(models.Model):
     reopen_count = fields.Integer(copy=False, readonly=True)
     rma_ids = fields.One2many("aftersales.rma", "case_id", string="Returns")
     rma_count = fields.Integer(compute="_compute_rma_count", string="Return Count")
+    checklist_item_ids = fields.One2many(
+        "aftersales.case.checklist.item", "case_id", string="Checklist"
+    )
+    checklist_progress = fields.Float(compute="_compute_checklist_progress")
     callback_date = fields.Date(string="Call-back Date", copy=False, index=True)
     callback_done = fields.Boolean(string="Call-back Done", copy=False)
     # Satisfaction
@@ -295,13 +375,76 @@ class AftersalesCase(models.Model):
             elif not case.partner_phone:
                 case.partner_phone = False
 
-    @api.depends("urgency", "impact")
-    def _compute_priority(self):
+    @api.depends("category_id")
+    def _compute_team_id(self):
+        default_teams = {}
         for case in self:
-            score = URGENCY_SCORE.get(case.urgency, 1) + IMPACT_SCORE.get(
-                case.impact, 0
+            if case.category_id.team_id:
+                case.team_id = case.category_id.team_id
+            elif not case.team_id:
+                company = case.company_id or self.env.company
+                if company not in default_teams:
+                    default_teams[company] = self.env["aftersales.team"]._default_team(
+                        company
+                    )
+                case.team_id = default_teams[company]
+
+    @api.depends("category_id")
+    def _compute_urgency_impact(self):
+        for case in self:
+            case.urgency = case.category_id.default_urgency or case.urgency or "medium"
+            case.impact = case.category_id.default_impact or case.impact or "single"
+
+    @api.depends("urgency", "impact", "category_id", "company_id")
+    def _compute_priority(self):
+        Rule = self.env["aftersales.priority.rule"]
+        matrix = Rule._get_matrix(self.company_id | self.env.company)
+        for case in self:
+            if case.category_id.code == PET_HEALTH_CODE:
+                case.priority = "3"
+                continue
+            company = case.company_id or self.env.company
+            case.priority = matrix.get(
+                (company.id, case.urgency, case.impact)
+            ) or Rule._default_priority(case.urgency, case.impact)
+
+    @api.depends("team_id", "category_id", "priority", "sla_start_date")
+    def _compute_sla_deadlines(self):
+        policies_by_team = self._get_sla_policies_by_team()
+        requests = []
+        for case in self:
+            policy = case._match_sla_policy(policies_by_team)
+            case.sla_policy_id = policy
+            calendar = case.team_id.resource_calendar_id
+            start = case.sla_start_date or fields.Datetime.now()
+            requests.append((calendar, start, policy.response_hours))
+            requests.append((calendar, start, policy.resolution_hours))
+        deadlines = self._sla_plan_hours_batch(requests)
+        for index, case in enumerate(self):
+            case.response_deadline = deadlines[2 * index]
+            case.resolution_deadline = deadlines[2 * index + 1]
+
+    @api.depends(
+        "sla_start_date",
+        "response_deadline",
+        "resolution_deadline",
+        "first_response_date",
+        "resolved_date",
+        "is_closed",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for case in self:
+            case.sla_warning_date, case.sla_breach_date = case._sla_next_dates()
+            case.sla_status = case._sla_status_at(now)
+
+    @api.depends("checklist_item_ids.done")
+    def _compute_checklist_progress(self):
+        for case in self:
+            items = case.checklist_item_ids
+            case.checklist_progress = (
+                100.0 * len(items.filtered("done")) / len(items) if items else 0.0
             )
-            case.priority = str(min(score, 3))
 
     def _compute_rma_count(self):
         counts = dict(
@@ -316,9 +459,81 @@ class AftersalesCase(models.Model):
         for case in self:
             case.access_url = f"/my/cases/{case.id}"
 
+    def _compute_display_name(self):
+        for case in self:
+            if case.reference and case.name:
+                case.display_name = f"{case.reference} {case.name}"
+            else:
+                case.display_name = case.name or case.reference
+
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([], order=stages._order)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("partner_id", "email_from", "partner_phone")
+    def _check_customer_contact(self):
+        for case in self:
+            if not (case.partner_id or case.email_from or case.partner_phone):
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s needs a customer: a contact, an email "
+                        "address or a phone number.",
+                        case=case.name,
+                    )
+                )
+
+    @api.constrains("category_id", "pet_id", "product_id", "lot_id", "priority")
+    def _check_pet_health(self):
+        for case in self.filtered(lambda c: c.category_id.code == PET_HEALTH_CODE):
+            missing = []
+            if not case.pet_id:
+                missing.append(self.env._("the pet"))
+            if not case.product_id:
+                missing.append(self.env._("the product"))
+            elif case.product_id.tracking != "none" and not case.lot_id:
+                missing.append(self.env._("the lot/serial number"))
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Pet health case %(case)s must record %(fields)s.",
+                        case=case.name,
+                        fields=", ".join(missing),
+                    )
+                )
+            if case.priority != "3":
+                raise ValidationError(
+                    self.env._(
+                        "Pet health case %(case)s is always urgent.", case=case.name
+                    )
+                )
+
+    @api.constrains("stage_id", "solution")
+    def _check_solution_on_resolution(self):
+        for case in self:
+            if case.stage_id.solution_required and case.solution == "none":
+                raise ValidationError(
+                    self.env._(
+                        "Choose a solution before moving case %(case)s to "
+                        "%(stage)s.",
+                        case=case.display_name,
+                        stage=case.stage_id.name,
+                    )
+                )
+
+    def _check_manual_deadlines(self, vals):
+        now = fields.Datetime.now()
+        for fname in ("response_deadline", "resolution_deadline"):
+            if vals.get(fname) and fields.Datetime.to_datetime(vals[fname]) < now:
+                raise UserError(
+                    self.env._(
+                        "The %(field)s cannot be set in the past.",
+                        field=self._fields[fname].get_description(self.env)["string"],
+                    )
+                )
 
     # ------------------------------------------------------------
     # CRUD
@@ -326,23 +541,421 @@ class AftersalesCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_manual_deadlines_list(vals_list)
+        sequences = {}
         for vals in vals_list:
             if not vals.get("reference") or vals["reference"] == self.env._("New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
                     or self.env.company
                 )
-                vals["reference"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("aftersales.case") or self.env._("New")
-        return super().create(vals_list)
+                if company not in sequences:
+                    sequences[company] = (
+                        self.env["ir.sequence"]
+                        .sudo()
+                        .search(
+                            [
+                                ("code", "=", "aftersales.case"),
+                                ("company_id", "in", [company.id, False]),
+                            ],
+                            order="company_id",
+                            limit=1,
+                        )
+                    )
+                sequence = sequences[company]
+                vals["reference"] = (
+                    sequence.with_company(company)._next() if sequence else False
+                ) or self.env._("New")
+        self._prepare_routing_vals(vals_list)
+        cases = super().create(vals_list)
+        cases._create_checklist_items()
+        return cases
 
-    def _compute_display_name(self):
-        for case in self:
-            if case.reference and case.name:
-                case.display_name = f"{case.reference} {case.name}"
+    def _check_manual_deadlines_list(self, vals_list):
+        for vals in vals_list:
+            self._check_manual_deadlines(vals)
+
+    def write(self, vals):
+        self._check_manual_deadlines(vals)
+        if "stage_id" not in vals:
+            res = super().write(vals)
+            if "category_id" in vals:
+                self._create_checklist_items()
+            return res
+        new_stage = self.env["aftersales.stage"].browse(vals["stage_id"])
+        closing = self.filtered(lambda c: not c.is_closed and new_stage.is_closed)
+        reopening = self.filtered(lambda c: c.is_closed and not new_stage.is_closed)
+        res = super().write(vals)
+        if "category_id" in vals:
+            self._create_checklist_items()
+        if closing:
+            closing._on_resolved()
+        if reopening:
+            reopening._on_reopened()
+        return res
+
+    def _prepare_routing_vals(self, vals_list):
+        """Route new cases to a team and pick an owner, before the insert.
+
+        The team comes from the category, else the company's default team;
+        the owner follows the team's assignment method.
+        """
+        Team = self.env["aftersales.team"]
+        categories = self.env["aftersales.category"].browse(
+            {vals["category_id"] for vals in vals_list if vals.get("category_id")}
+        )
+        default_teams = {}
+        for vals in vals_list:
+            if vals.get("team_id"):
+                continue
+            category = categories.browse(vals.get("category_id"))
+            if category.team_id:
+                vals["team_id"] = category.team_id.id
+                continue
+            company = (
+                self.env["res.company"].browse(vals.get("company_id"))
+                or self.env.company
+            )
+            if company not in default_teams:
+                default_teams[company] = Team._default_team(company)
+            if default_teams[company]:
+                vals["team_id"] = default_teams[company].id
+        to_assign = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("team_id") and not vals.get("user_id"):
+                to_assign[vals["team_id"]].append(vals)
+        for team_id, team_vals in to_assign.items():
+            team = Team.browse(team_id)
+            owners = team._next_owners(len(team_vals))
+            for vals, owner in zip(team_vals, owners, strict=False):
+                if owner:
+                    vals["user_id"] = owner.id
+
+    def _create_checklist_items(self):
+        """Copy the category's standard steps on cases that have no to-do yet."""
+        cases = self.filtered(lambda c: c.category_id and not c.checklist_item_ids)
+        if not cases:
+            return self.env["aftersales.case.checklist.item"]
+        steps_by_category = {
+            category: category._get_checklist_steps() for category in cases.category_id
+        }
+        vals_list = [
+            {"case_id": case.id, "name": step, "sequence": index}
+            for case in cases
+            for index, step in enumerate(steps_by_category[case.category_id], 1)
+        ]
+        return self.env["aftersales.case.checklist.item"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------
+    # SLA
+    # ------------------------------------------------------------
+
+    def _get_sla_policies_by_team(self):
+        policies = (
+            self.env["aftersales.sla.policy"]
+            .sudo()
+            .search([("team_id", "in", self.team_id.ids)])
+        )
+        by_team = defaultdict(list)
+        for policy in policies:
+            by_team[policy.team_id.id].append(policy)
+        return by_team
+
+    def _match_sla_policy(self, policies_by_team):
+        """The most specific active policy of the team for this case.
+
+        A policy matches when its categories are empty or contain the case's
+        category and its minimum priority is at most the case's. Policies
+        naming categories beat generic ones, then the highest minimum priority
+        wins.
+        """
+        self.ensure_one()
+        best = self.env["aftersales.sla.policy"]
+        best_key = None
+        priority = int(self.priority or 0)
+        for policy in policies_by_team.get(self.team_id.id, ()):
+            if int(policy.priority) > priority:
+                continue
+            if policy.category_ids and self.category_id not in policy.category_ids:
+                continue
+            key = (bool(policy.category_ids), int(policy.priority), -policy.id)
+            if best_key is None or key > best_key:
+                best, best_key = policy, key
+        return best
+
+    @api.model
+    def _sla_plan_hours_batch(self, requests):
+        """Add business hours to start dates, one calendar query per calendar.
+
+        :param requests: list of ``(calendar, start, hours)``; ``start`` naive
+            UTC; an empty calendar counts around the clock.
+        :return: list of naive UTC deadlines (``False`` when no hours).
+        """
+        results = [False] * len(requests)
+        by_calendar = defaultdict(list)
+        for index, (calendar, start, hours) in enumerate(requests):
+            if not start or not hours or hours <= 0:
+                continue
+            if not calendar:
+                results[index] = start + timedelta(hours=hours)
             else:
-                case.display_name = case.name or case.reference
+                by_calendar[calendar].append(index)
+        for calendar, indexes in by_calendar.items():
+            begin = min(requests[i][1] for i in indexes)
+            last = max(requests[i][1] for i in indexes)
+            max_hours = max(requests[i][2] for i in indexes)
+            hours_per_day = calendar.hours_per_day or 8.0
+            span = timedelta(days=math.ceil(max_hours / hours_per_day * 7 / 5) + 14)
+            pending = indexes
+            for _attempt in range(8):
+                intervals = calendar._work_intervals_batch(
+                    pytz.utc.localize(begin), pytz.utc.localize(last + span)
+                )[False]
+                spans = [
+                    (start.astimezone(pytz.utc).replace(tzinfo=None), stop)
+                    for start, stop, _meta in intervals
+                ]
+                spans = [
+                    (start, stop.astimezone(pytz.utc).replace(tzinfo=None))
+                    for start, stop in spans
+                ]
+                stops = [stop for _start, stop in spans]
+                missing = []
+                for index in pending:
+                    _calendar, start, hours = requests[index]
+                    deadline = self._sla_walk(spans, stops, start, hours)
+                    if deadline:
+                        results[index] = deadline
+                    else:
+                        missing.append(index)
+                if not missing:
+                    break
+                pending = missing
+                span *= 2
+        return results
+
+    @staticmethod
+    def _sla_walk(spans, stops, start, hours):
+        remaining = timedelta(hours=hours)
+        position = bisect.bisect_right(stops, start)
+        for span_start, span_stop in spans[position:]:
+            span_start = max(span_start, start)
+            available = span_stop - span_start
+            if remaining <= available:
+                return span_start + remaining
+            remaining -= available
+        return False
+
+    def _sla_next_dates(self):
+        """(warning date, breach date) of the targets still pending."""
+        self.ensure_one()
+        if self.is_closed:
+            return False, False
+        start = self.sla_start_date
+        warnings, breaches = [], []
+        targets = [self.resolution_deadline]
+        if not self.first_response_date:
+            targets.append(self.response_deadline)
+        for deadline in filter(None, targets):
+            breaches.append(deadline)
+            if start and deadline > start:
+                warnings.append(start + (deadline - start) * SLA_RISK_RATIO)
+            else:
+                warnings.append(deadline)
+        return (min(warnings) if warnings else False), (
+            min(breaches) if breaches else False
+        )
+
+    def _sla_status_at(self, now):
+        self.ensure_one()
+        if not (self.response_deadline or self.resolution_deadline):
+            return False
+        late_response = bool(
+            self.response_deadline
+            and self.first_response_date
+            and self.first_response_date > self.response_deadline
+        )
+        if self.is_closed:
+            end = self.resolved_date or now
+            failed = late_response or (
+                self.resolution_deadline and end > self.resolution_deadline
+            )
+            if self.response_deadline and not self.first_response_date:
+                failed = failed or end > self.response_deadline
+            return "failed" if failed else "met"
+        warning, breach = self._sla_next_dates()
+        if late_response or (breach and now >= breach):
+            return "breached"
+        if warning and now >= warning:
+            return "at_risk"
+        return "on_track"
+
+    @api.model
+    def _cron_sla_escalation(self, batch_size=500):
+        """Escalate cases entering the last 20% of a window or past a deadline.
+
+        At risk: an activity for the owner. Breached: one message per team
+        leader listing the team's breached cases. Each case is escalated once
+        for each level (flags), in batches that report progress.
+        """
+        now = fields.Datetime.now()
+        domain = [
+            ("is_closed", "=", False),
+            "|",
+            "&",
+            ("sla_breach_date", "<=", now),
+            ("sla_breach_sent", "=", False),
+            "&",
+            ("sla_warning_date", "<=", now),
+            ("sla_warning_sent", "=", False),
+        ]
+        cases = self.search(domain, limit=batch_size, order="sla_breach_date, id")
+        if not cases:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        groups = defaultdict(lambda: self.browse())
+        to_warn, to_breach = self.browse(), self.browse()
+        for case in cases:
+            status = case._sla_status_at(now)
+            breach_due = case.sla_breach_date and case.sla_breach_date <= now
+            flags = {
+                "sla_status": status,
+                "sla_warning_sent": True,
+                "sla_breach_sent": bool(breach_due or case.sla_breach_sent),
+            }
+            if status == "breached" and not case.sla_breach_sent:
+                to_breach |= case
+            elif status == "at_risk" and not case.sla_warning_sent:
+                to_warn |= case
+            groups[tuple(sorted(flags.items()))] |= case
+        for flags, group in groups.items():
+            group.write(dict(flags))
+        to_warn._sla_schedule_risk_activities()
+        to_breach._sla_notify_breach()
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(cases), remaining=remaining)
+
+    def _sla_schedule_risk_activities(self):
+        activity_type = self.env.ref(
+            "pet_aftersales.mail_activity_type_sla_risk", raise_if_not_found=False
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for case in self:
+            owner = case.user_id or case.team_id.user_id
+            if not owner:
+                continue
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": case.id,
+                    "user_id": owner.id,
+                    "date_deadline": today,
+                    "automated": True,
+                    "summary": self.env._("SLA at risk: answer before the deadline"),
+                }
+            )
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    def _sla_notify_breach(self):
+        """One notification per team leader listing the newly breached cases."""
+        for team in self.team_id:
+            cases = self.filtered(lambda c, t=team: c.team_id == t)
+            leader = team.user_id
+            if not leader:
+                continue
+            items = Markup("").join(
+                Markup('<li><a href="/odoo/aftersales.case/%s">%s</a></li>')
+                % (case.id, case.display_name)
+                for case in cases
+            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._(
+                    "%(count)s case(s) of team %(team)s breached their "
+                    "service-level deadline:",
+                    count=len(cases),
+                    team=team.name,
+                ),
+                items,
+            )
+            team.message_notify(
+                partner_ids=leader.partner_id.ids,
+                body=body,
+                subject=self.env._("SLA breached: %(team)s", team=team.name),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
+    # ------------------------------------------------------------
+    # STAGE TRANSITIONS
+    # ------------------------------------------------------------
+
+    def _on_resolved(self):
+        """Cases that just entered a closed stage."""
+        now = fields.Datetime.now()
+        self.filtered(lambda c: not c.resolved_date).write({"resolved_date": now})
+        solved = self.filtered(lambda c: c.stage_id.solution_required)
+        solved._schedule_callback()
+
+    def _on_reopened(self):
+        """Cases that went back from a closed to an open stage: second handling."""
+        now = fields.Datetime.now()
+        activity_type = self.env.ref(
+            "pet_aftersales.mail_activity_type_callback", raise_if_not_found=False
+        )
+        if activity_type:
+            self.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            ).unlink()
+        for case in self:
+            case.write(
+                {
+                    "reopen_count": case.reopen_count + 1,
+                    "resolved_date": False,
+                    "first_response_date": False,
+                    "sla_start_date": now,
+                    "sla_warning_sent": False,
+                    "sla_breach_sent": False,
+                    "callback_date": False,
+                    "callback_done": False,
+                }
+            )
+
+    def _get_callback_date(self):
+        """The day ``aftersales_callback_days`` business days after today."""
+        self.ensure_one()
+        days = max(self.company_id.aftersales_callback_days, 0)
+        calendar = (
+            self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+        )
+        today = fields.Date.context_today(self)
+        if not days:
+            return today
+        if not calendar:
+            return today + timedelta(days=days)
+        tz = pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
+        tomorrow = tz.localize(datetime.combine(today + timedelta(days=1), time.min))
+        planned = calendar.plan_days(days, tomorrow, compute_leaves=True)
+        return planned.astimezone(tz).date() if planned else today + timedelta(days)
+
+    def _schedule_callback(self):
+        for case in self:
+            date = case._get_callback_date()
+            case.callback_date = date
+            case.callback_done = False
+            case.activity_schedule(
+                "pet_aftersales.mail_activity_type_callback",
+                date_deadline=date,
+                user_id=(case.user_id or case.team_id.user_id or self.env.user).id,
+                summary=self.env._(
+                    "Call the customer back about %(case)s", case=case.reference
+                ),
+            )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -375,50 +988,69 @@ class AftersalesCase(models.Model):
         )
 
     def action_close(self):
-        for case in self:
-            if case.is_closed:
-                raise UserError(
-                    self.env._(
-                        "Case %(case)s is already closed.", case=case.display_name
-                    )
+        """Move open cases to their team's first closed stage.
+
+        A solution is required. Closed cases are left as they are, so a second
+        click does nothing.
+        """
+        cases = self.filtered(lambda c: not c.is_closed)
+        missing = cases.filtered(lambda c: c.solution == "none")
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Choose a solution before closing case %(case)s.",
+                    case=missing[0].display_name,
                 )
-            if case.solution == "none":
-                raise UserError(
-                    self.env._(
-                        "Choose a solution before closing case %(case)s.",
-                        case=case.display_name,
-                    )
-                )
-            stage = case._get_closed_stage()
+            )
+        for team in cases.team_id | self.env["aftersales.team"]:
+            team_cases = cases.filtered(lambda c, t=team: c.team_id == t)
+            if not team_cases:
+                continue
+            stage = team_cases[0]._get_closed_stage()
             if not stage:
                 raise UserError(
                     self.env._("No closing stage is configured for this team.")
                 )
-            case.write({"stage_id": stage.id, "resolved_date": fields.Datetime.now()})
-        self._aftersales_request_feedback()
+            team_cases.write({"stage_id": stage.id})
+        cases._aftersales_request_feedback()
         return True
 
     def action_reopen(self):
-        for case in self:
-            if not case.is_closed:
-                raise UserError(
-                    self.env._(
-                        "Only closed cases can be reopened (%(case)s is open).",
-                        case=case.display_name,
-                    )
+        """Second handling: back to the team's first open stage."""
+        open_cases = self.filtered(lambda c: not c.is_closed)
+        if open_cases:
+            raise UserError(
+                self.env._(
+                    "Only closed cases can be reopened (%(case)s is open).",
+                    case=open_cases[0].display_name,
                 )
+            )
+        for case in self:
             stage = case._get_open_stage()
             if not stage:
                 raise UserError(
                     self.env._("No open stage is configured for this team.")
                 )
-            case.write(
-                {
-                    "stage_id": stage.id,
-                    "resolved_date": False,
-                    "reopen_count": case.reopen_count + 1,
-                }
+            case.write({"stage_id": stage.id})
+        return True
+
+    def action_confirm_solution(self):
+        """The customer agreed to the solution (客户确认)."""
+        missing = self.filtered(lambda c: c.solution == "none")
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s has no solution to confirm yet.",
+                    case=missing[0].display_name,
+                )
             )
+        self.filtered(lambda c: not c.solution_confirmed_date).write(
+            {"solution_confirmed_date": fields.Datetime.now()}
+        )
+        return True
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
         return True
 
     def action_view_rmas(self):
@@ -433,3 +1065,135 @@ class AftersalesCase(models.Model):
             "default_sale_order_id": self.sale_order_id.id,
         }
         return action
+
+    # ------------------------------------------------------------
+    # MAIL
+    # ------------------------------------------------------------
+
+    def _creation_subtype(self):
+        return self.env.ref("pet_aftersales.mt_case_new")
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("pet_aftersales.mt_case_stage")
+        return super()._track_subtype(init_values)
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        case = self[0]
+        if "stage_id" in changes and case.stage_id.mail_template_id:
+            res["stage_id"] = (
+                case.stage_id.mail_template_id,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_note"
+                    ),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        for case in self:
+            if case.partner_id:
+                case._message_add_suggested_recipient(
+                    recipients,
+                    partner=case.partner_id,
+                    reason=self.env._("Customer"),
+                )
+            elif case.email_from:
+                case._message_add_suggested_recipient(
+                    recipients,
+                    email=case.email_from,
+                    reason=self.env._("Customer Email"),
+                )
+        return recipients
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A mail to a team alias opens a case for the sender."""
+        values = dict(custom_values or {})
+        values["channel"] = "email"
+        values.setdefault("description", msg_dict.get("body"))
+        email_from = msg_dict.get("email_from")
+        if email_from and not values.get("partner_id"):
+            partner = self._mail_find_partner_from_emails(
+                [email_from], force_create=True
+            )[0]
+            if partner:
+                values["partner_id"] = partner.id
+        case = super(
+            AftersalesCase, self.with_context(mail_create_nolog=True)
+        ).message_new(msg_dict, custom_values=values)
+        if case.partner_id:
+            case.message_subscribe(partner_ids=case.partner_id.ids)
+        case._send_acknowledgement()
+        return case
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer's reply to a closed case reopens it (second handling)."""
+        author_id = msg_dict.get("author_id")
+        author = self.env["res.partner"].browse(author_id) if author_id else None
+        from_staff = bool(author and author.user_ids.filtered(lambda u: not u.share))
+        if not from_staff:
+            self.filtered("is_closed").action_reopen()
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _send_acknowledgement(self):
+        template = self.env.ref(
+            "pet_aftersales.mail_template_case_acknowledgement",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        for case in self.filtered(lambda c: c.partner_id.email or c.email_from):
+            case.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                message_type="auto_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if (
+            message.message_type == "comment"
+            and message.subtype_id
+            and not message.subtype_id.internal
+            and message.author_id.user_ids.filtered(lambda u: not u.share)
+        ):
+            self.filtered(lambda c: not c.first_response_date).sudo().write(
+                {"first_response_date": message.date or fields.Datetime.now()}
+            )
+        return message
+
+
+class AftersalesCaseChecklistItem(models.Model):
+    """One standard operating step of a case, ticked off by the agent."""
+
+    _name = "aftersales.case.checklist.item"
+    _description = "After-sales Case Checklist Step"
+    _order = "case_id, sequence, id"
+
+    case_id = fields.Many2one(
+        "aftersales.case", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Step", required=True)
+    done = fields.Boolean()
+    done_user_id = fields.Many2one("res.users", string="Done by", readonly=True)
+    done_date = fields.Datetime(string="Done on", readonly=True)
+
+    def write(self, vals):
+        if "done" in vals:
+            vals = dict(vals)
+            if vals["done"]:
+                vals.update(done_user_id=self.env.uid, done_date=fields.Datetime.now())
+            else:
+                vals.update(done_user_id=False, done_date=False)
+        return super().write(vals)

@@ -1,10 +1,13 @@
-from odoo import fields, models
+from lxml import html as lxml_html
+
+from odoo import fields, models, tools
 
 
 class AftersalesCategory(models.Model):
     _name = "aftersales.category"
     _description = "After-sales Case Category"
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
@@ -13,6 +16,11 @@ class AftersalesCategory(models.Model):
         help="Technical code used by integrations and automation rules.",
     )
     sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to share the category between companies.",
+    )
     active = fields.Boolean(default=True)
     team_id = fields.Many2one(
         "aftersales.team",
@@ -21,7 +29,7 @@ class AftersalesCategory(models.Model):
     )
     is_quality = fields.Boolean(
         string="Quality Issue",
-        help="Cases of this category count towards product and lot quality " "alerts.",
+        help="Cases of this category count towards product and lot quality alerts.",
     )
     default_urgency = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High")],
@@ -43,3 +51,18 @@ class AftersalesCategory(models.Model):
     _sql_constraints = [
         ("code_uniq", "unique(code)", "The category code must be unique."),
     ]
+
+    def _get_checklist_steps(self):
+        """The steps of the checklist: its list items, else its lines."""
+        self.ensure_one()
+        if tools.is_html_empty(self.checklist):
+            return []
+        root = lxml_html.fragment_fromstring(str(self.checklist), create_parent="div")
+        items = [" ".join(li.text_content().split()) for li in root.iter("li")]
+        if not items:
+            items = [" ".join(p.text_content().split()) for p in root.iter("p")]
+        if not items:
+            items = [
+                " ".join(line.split()) for line in root.text_content().splitlines()
+            ]
+        return [item for item in items if item]

@@ -257,16 +257,50 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             email_layout_xmlid="mail.mail_notification_light",
         )
 
+    def _aftersales_callback_activity_types(self):
+        """Activity types that stand for a call-back: ours and Odoo's call."""
+        types = self.env.ref("mail.mail_activity_data_call")
+        case_type = self.env.ref(
+            "pet_aftersales.mail_activity_type_callback", raise_if_not_found=False
+        )
+        return types | case_type if case_type else types
+
+    def _aftersales_callback_activities(self):
+        """Open call-back activities of these records, in one query."""
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                (
+                    "activity_type_id",
+                    "in",
+                    self._aftersales_callback_activity_types().ids,
+                ),
+            ]
+        )
+
     def _aftersales_schedule_callback(self):
-        activity_type = self.env.ref("mail.mail_activity_data_call")
+        """Plan a satisfaction call for the owner, unless one is planned."""
+        activities = self._aftersales_callback_activities()
         for record in self:
+            planned = activities.filtered(lambda act, rec=record: act.res_id == rec.id)
+            if planned:
+                record.write(
+                    {
+                        "feedback_state": "callback",
+                        "feedback_skip_reason": False,
+                        "callback_date": record.callback_date
+                        or planned[0].date_deadline,
+                    }
+                )
+                continue
             company = record.company_id
             days = company.aftersales_callback_days or 0
             deadline = fields.Date.context_today(record) + timedelta(days=days)
             calendar = company.resource_calendar_id
             if days and calendar:
-                planned = calendar.plan_days(days, fields.Datetime.now())
-                deadline = planned.date() if planned else deadline
+                planned_dt = calendar.plan_days(days, fields.Datetime.now())
+                deadline = planned_dt.date() if planned_dt else deadline
             record.write(
                 {
                     "feedback_state": "callback",
@@ -277,7 +311,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             )
             owner = record._aftersales_feedback_owner() or self.env.user
             record.activity_schedule(
-                activity_type_id=activity_type.id,
+                activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
                 date_deadline=deadline,
                 summary=self.env._("Satisfaction call-back"),
                 note=self.env._(

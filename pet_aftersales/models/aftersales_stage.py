@@ -17,6 +17,11 @@ class AftersalesStage(models.Model):
         string="Closing Stage",
         help="Cases in this stage are considered solved or closed.",
     )
+    solution_required = fields.Boolean(
+        string="Requires a Solution",
+        help="Cases entering this stage must have a solution; they get a "
+        "call-back scheduled for their owner.",
+    )
     team_ids = fields.Many2many(
         "aftersales.team",
         string="Teams",

@@ -81,6 +81,15 @@ class ResCompany(models.Model):
         help="Customers whose confirmed sales reach this amount are key "
         "customers. Zero disables the rule.",
     )
+    aftersales_priority_rule_ids = fields.One2many(
+        "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["aftersales.priority.rule"]._create_default_matrix(companies)
+        return companies
 
     @api.model
     def _aftersales_init_feedback_settings(self):

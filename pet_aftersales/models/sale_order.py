@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -59,4 +60,70 @@ class SaleOrder(models.Model):
             "default_sale_order_id": self.id,
             "default_partner_id": self.partner_id.id,
         }
+        return action
+
+    def _prepare_aftersales_case_vals(self, category=None, channel="phone"):
+        self.ensure_one()
+        product = self.order_line.product_id[:1]
+        vals = {
+            "name": self.env._("After-sales for %(order)s", order=self.name),
+            "partner_id": self.partner_id.id,
+            "sale_order_id": self.id,
+            "company_id": self.company_id.id,
+            "channel": channel,
+        }
+        if product:
+            vals["product_id"] = product.id
+        if category:
+            vals["category_id"] = category.id
+            vals["name"] = self.env._(
+                "%(category)s: %(order)s", category=category.name, order=self.name
+            )
+        return vals
+
+    def action_new_aftersales_case(self):
+        """Open a new case form prefilled from the order."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pet_aftersales.aftersales_case_action"
+        )
+        vals = self._prepare_aftersales_case_vals()
+        action.update(
+            {
+                "views": [(False, "form")],
+                "view_mode": "form",
+                "context": {f"default_{key}": value for key, value in vals.items()},
+            }
+        )
+        return action
+
+    def action_report_abnormal_order(self, category_code="order"):
+        """Open an abnormal-order case (异常订单) for each selected order."""
+        category = self.env["aftersales.category"].search(
+            [
+                ("code", "=", category_code),
+                ("company_id", "in", [False, *self.company_id.ids]),
+            ],
+            limit=1,
+        )
+        if not category:
+            raise UserError(
+                self.env._(
+                    "No after-sales category with the code %(code)s exists.",
+                    code=category_code,
+                )
+            )
+        cases = self.env["aftersales.case"].create(
+            [order._prepare_aftersales_case_vals(category) for order in self]
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pet_aftersales.aftersales_case_action"
+        )
+        if len(cases) == 1:
+            action.update(
+                {"views": [(False, "form")], "view_mode": "form", "res_id": cases.id}
+            )
+        else:
+            action["domain"] = [("id", "in", cases.ids)]
+            action["context"] = {}
         return action

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -41,3 +42,89 @@ class AftersalesCommon(BaseCommon):
                 "phone": "+86 21 5555 0101",
             }
         )
+
+
+class AftersalesCaseCommon(AftersalesCommon):
+    """A team working Mon-Fri 09:00-17:00 UTC, its members and SLA policy."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent2 = new_test_user(
+            cls.env,
+            login="as_agent2",
+            name="Bob Agent",
+            email="bob.agent@example.com",
+            groups="pet_aftersales.pet_aftersales_group_agent",
+        )
+        cls.outsider_agent = new_test_user(
+            cls.env,
+            login="as_agent3",
+            name="Olga Outsider",
+            email="olga.outsider@example.com",
+            groups="pet_aftersales.pet_aftersales_group_agent",
+        )
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Office 9-17 UTC",
+                "tz": "UTC",
+                "hours_per_day": 8.0,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9.0,
+                            "hour_to": 17.0,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        cls.team = cls.env["aftersales.team"].create(
+            {
+                "name": "Care Team",
+                "user_id": cls.supervisor.id,
+                "member_ids": [Command.set([cls.agent.id, cls.agent2.id])],
+                "resource_calendar_id": cls.calendar.id,
+                "assignment_method": "manual",
+            }
+        )
+        cls.other_team = cls.env["aftersales.team"].create(
+            {"name": "Other Team", "member_ids": [Command.set(cls.outsider_agent.ids)]}
+        )
+        cls.policy = cls.env["aftersales.sla.policy"].create(
+            {
+                "name": "Care standard",
+                "team_id": cls.team.id,
+                "priority": "0",
+                "response_hours": 2.0,
+                "resolution_hours": 8.0,
+            }
+        )
+        cls.category = cls.env["aftersales.category"].create(
+            {
+                "name": "Leaking water fountain",
+                "code": "test_fountain",
+                "team_id": cls.team.id,
+                "default_urgency": "low",
+                "default_impact": "single",
+                "checklist": "<ol><li>Ask for a photo</li><li>Check the lot</li>"
+                "<li>Offer an exchange</li></ol>",
+            }
+        )
+        cls.stage_new = cls.env.ref("pet_aftersales.aftersales_stage_new")
+        cls.stage_solved = cls.env.ref("pet_aftersales.aftersales_stage_solved")
+        cls.stage_cancelled = cls.env.ref("pet_aftersales.aftersales_stage_cancelled")
+
+    @classmethod
+    def _create_case(cls, **values):
+        vals = {
+            "name": "Fountain leaks",
+            "partner_id": cls.customer.id,
+            "category_id": cls.category.id,
+        }
+        vals.update(values)
+        return cls.env["aftersales.case"].create(vals)

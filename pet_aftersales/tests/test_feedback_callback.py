@@ -6,10 +6,7 @@ from .feedback_common import FeedbackCommon
 
 class TestFeedbackCallback(FeedbackCommon):
     def _callback_activity(self, record):
-        return record.activity_ids.filtered(
-            lambda act: act.activity_type_id
-            == self.env.ref("mail.mail_activity_data_call")
-        )
+        return record._aftersales_callback_activities()
 
     def _record_callback(self, record, outcome="satisfied", **ratings):
         action = record.with_user(self.agent).action_aftersales_callback()

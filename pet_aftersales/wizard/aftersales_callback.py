@@ -65,6 +65,12 @@ class AftersalesCallback(models.TransientModel):
         }
         if not any(ratings.values()):
             raise UserError(self.env._("Give at least one rating from the call."))
+        outcome = dict(self._fields["outcome"]._description_selection(self.env))[
+            self.outcome
+        ]
+        record._aftersales_callback_activities().action_feedback(
+            feedback=self.env._("Call-back done: %(outcome)s", outcome=outcome)
+        )
         record.write({"callback_done": True})
         record._aftersales_apply_feedback_scores(
             ratings,
@@ -72,21 +78,10 @@ class AftersalesCallback(models.TransientModel):
             comment=self.note,
             unhappy=self.outcome == "not_satisfied",
         )
-        record.activity_feedback(
-            ["mail.mail_activity_data_call"],
-            feedback=self.env._(
-                "Call-back done: %(outcome)s",
-                outcome=dict(self._fields["outcome"]._description_selection(self.env))[
-                    self.outcome
-                ],
-            ),
-        )
         record.message_post(
             body=self.env._(
-                "Satisfaction call-back: customer %(outcome)s, score %(score)s/100.",
-                outcome=dict(self._fields["outcome"]._description_selection(self.env))[
-                    self.outcome
-                ].lower(),
+                "Satisfaction call-back: %(outcome)s, score %(score)s/100.",
+                outcome=outcome,
                 score=round(record.csat_score),
             ),
             subtype_xmlid="mail.mt_note",
