@@ -31,6 +31,9 @@
         "data/mail_activity_type_data.xml",
         "data/aftersales_sla_data.xml",
         "data/ir_cron_data.xml",
+        "data/aftersales_rma_mail_data.xml",
+        "data/aftersales_rma_cron_data.xml",
+        "wizard/aftersales_rma_reject_views.xml",
         "data/aftersales_survey_data.xml",
         "data/aftersales_feedback_mail_data.xml",
         "data/aftersales_feedback_cron_data.xml",
@@ -56,6 +59,7 @@
     "demo": [
         "demo/pet_aftersales_demo.xml",
         "demo/aftersales_case_demo.xml",
+        "demo/aftersales_rma_demo.xml",
         "demo/aftersales_feedback_demo.xml",
     ],
     "assets": {

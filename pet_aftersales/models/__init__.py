@@ -14,6 +14,7 @@ from . import res_config_settings
 from . import res_partner
 from . import product
 from . import sale_order
+from . import stock_picking
 from . import mail_thread
 from . import survey_user_input
 from . import loyalty_history

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -50,9 +51,12 @@ class AftersalesCase(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _default_stage_id(self):
+    def _default_stage_id(self, team_id=None):
+        domain = [("is_closed", "=", False)]
+        if team_id:
+            domain += ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
         return self.env["aftersales.stage"].search(
-            [("is_closed", "=", False)], order="sequence, id", limit=1
+            domain, order="sequence, id", limit=1
         )
 
     # ------------------------------------------------------------
@@ -468,7 +472,15 @@ class AftersalesCase(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([], order=stages._order)
+        team_id = self.env.context.get("default_team_id")
+        stage_domain = []
+        if team_id:
+            stage_domain = [
+                "|",
+                ("team_ids", "=", False),
+                ("team_ids", "in", [team_id]),
+            ]
+        return stages.search(stage_domain, order=stages._order)
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -542,34 +554,54 @@ class AftersalesCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_manual_deadlines_list(vals_list)
-        sequences = {}
-        for vals in vals_list:
-            if not vals.get("reference") or vals["reference"] == self.env._("New"):
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                if company not in sequences:
-                    sequences[company] = (
-                        self.env["ir.sequence"]
-                        .sudo()
-                        .search(
-                            [
-                                ("code", "=", "aftersales.case"),
-                                ("company_id", "in", [company.id, False]),
-                            ],
-                            order="company_id",
-                            limit=1,
-                        )
-                    )
-                sequence = sequences[company]
-                vals["reference"] = (
-                    sequence.with_company(company)._next() if sequence else False
-                ) or self.env._("New")
+        self._assign_references(vals_list)
         self._prepare_routing_vals(vals_list)
         cases = super().create(vals_list)
         cases._create_checklist_items()
         return cases
+
+    @api.model
+    def _assign_references(self, vals_list):
+        """Number new cases from the company's sequence, one query per company."""
+        new_name = self.env._("New")
+        todo = defaultdict(list)
+        for vals in vals_list:
+            if not vals.get("reference") or vals["reference"] == new_name:
+                company_id = vals.get("company_id") or self.env.company.id
+                todo[company_id].append(vals)
+        for company_id, company_vals in todo.items():
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .with_company(company_id)
+                .search(
+                    [
+                        ("code", "=", "aftersales.case"),
+                        ("company_id", "in", [company_id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            if not sequence:
+                references = [new_name] * len(company_vals)
+            elif sequence.implementation == "standard" and not sequence.use_date_range:
+                # one nextval() round trip for the whole batch
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT nextval(%s) FROM generate_series(1, %s)",
+                        f"ir_sequence_{sequence.id:03d}",
+                        len(company_vals),
+                    )
+                )
+                references = [
+                    sequence.get_next_char(number)
+                    for (number,) in self.env.cr.fetchall()
+                ]
+            else:
+                references = [sequence._next() for _vals in company_vals]
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals["reference"] = reference
 
     def _check_manual_deadlines_list(self, vals_list):
         for vals in vals_list:
@@ -620,6 +652,13 @@ class AftersalesCase(models.Model):
                 default_teams[company] = Team._default_team(company)
             if default_teams[company]:
                 vals["team_id"] = default_teams[company].id
+        stages = {}
+        for vals in vals_list:
+            if "stage_id" not in vals:
+                team_id = vals.get("team_id") or False
+                if team_id not in stages:
+                    stages[team_id] = self._default_stage_id(team_id)
+                vals["stage_id"] = stages[team_id].id
         to_assign = defaultdict(list)
         for vals in vals_list:
             if vals.get("team_id") and not vals.get("user_id"):
@@ -1065,6 +1104,38 @@ class AftersalesCase(models.Model):
             "default_sale_order_id": self.sale_order_id.id,
         }
         return action
+
+    def action_create_rma(self):
+        """Open a new return prefilled from the case (its return/exchange)."""
+        self.ensure_one()
+        lines = self.env["aftersales.rma"]._prepare_line_vals_from_sale_lines(
+            self.sale_order_id.sudo().order_line.filtered(
+                lambda line: not line.display_type
+                and (not self.product_id or line.product_id == self.product_id)
+            )
+        )
+        if self.lot_id:
+            lines = [
+                vals for vals in lines if vals.get("lot_id") in (None, self.lot_id.id)
+            ] or lines
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Create Return"),
+            "res_model": "aftersales.rma",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_case_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_sale_order_id": self.sale_order_id.id,
+                "default_company_id": self.company_id.id,
+                "default_resolution": (
+                    "exchange" if self.solution == "exchange" else "refund"
+                ),
+                "default_description": self.name,
+                "default_line_ids": [(0, 0, vals) for vals in lines],
+            },
+        }
 
     # ------------------------------------------------------------
     # MAIL

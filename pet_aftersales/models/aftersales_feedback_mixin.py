@@ -390,6 +390,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 sum((value - 1) * 25.0 for value in values) / len(values), 2
             )
         self.write(vals)
+        self.partner_id.sudo()._aftersales_update_csat_average()
         threshold = self.company_id.aftersales_csat_reopen_threshold
         if unhappy or (ratings and threshold and self.csat_score < threshold):
             self._aftersales_feedback_second_handling()

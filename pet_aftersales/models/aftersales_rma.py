@@ -1,5 +1,12 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare, float_is_zero, format_date
+
+OPEN_STATES = ("draft", "submitted", "approved")
+APPROVER_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
 
 
 class AftersalesRma(models.Model):
@@ -36,6 +43,7 @@ class AftersalesRma(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -58,7 +66,26 @@ class AftersalesRma(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+    origin_rma_id = fields.Many2one(
+        "aftersales.rma",
+        string="Previous Return",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The finished return this request follows up on, e.g. when the "
+        "exchange item was faulty too.",
+    )
+    followup_rma_ids = fields.One2many(
+        "aftersales.rma", "origin_rma_id", string="Follow-up Returns"
+    )
+    channel = fields.Selection(
+        [("backend", "Back Office"), ("portal", "Customer Portal")],
+        required=True,
+        default="backend",
+        help="Where the customer asked for the return.",
+    )
     reason_id = fields.Many2one("aftersales.return.reason", tracking=True)
+    company_fault = fields.Boolean(related="reason_id.company_fault")
     description = fields.Text()
     resolution = fields.Selection(
         [("refund", "Refund"), ("exchange", "Exchange")],
@@ -80,6 +107,17 @@ class AftersalesRma(models.Model):
         check_company=True,
         domain="[('id', 'child_of', partner_id)]",
     )
+    pickup_date = fields.Datetime(
+        string="Pickup Slot",
+        copy=False,
+        help="When the courier collects the goods. Set on approval to the next "
+        "business day when left empty.",
+    )
+    return_address_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_return_address_id",
+        help="Where the customer sends or brings the goods back.",
+    )
     tracking_ref = fields.Char(string="Tracking Reference", copy=False)
     state = fields.Selection(
         [
@@ -99,10 +137,14 @@ class AftersalesRma(models.Model):
     )
     policy_ok = fields.Boolean(
         string="Within Return Policy",
+        compute="_compute_policy",
+        store=True,
         copy=False,
         help="Whether the request passes the return policy.",
     )
     policy_message = fields.Text(
+        compute="_compute_policy",
+        store=True,
         copy=False,
         help="Why the return policy passes or fails.",
     )
@@ -113,12 +155,35 @@ class AftersalesRma(models.Model):
         store=True,
         readonly=False,
     )
+    amount_total = fields.Monetary(
+        string="Return Value",
+        compute="_compute_amount_total",
+        store=True,
+        currency_field="currency_id",
+        help="Value of the requested goods at the price the customer paid, "
+        "taxes and discounts included.",
+    )
     rejection_reason = fields.Text(copy=False, tracking=True)
     alternative_offer = fields.Text(
         copy=False,
         help="Alternative solution offered to the customer on rejection.",
     )
     approve_deadline = fields.Datetime(string="Review Deadline", copy=False, index=True)
+    review_reminder_sent = fields.Boolean(copy=False)
+    review_escalated = fields.Boolean(copy=False)
+    approved_date = fields.Datetime(copy=False, readonly=True)
+    received_date = fields.Datetime(copy=False, readonly=True)
+    inspection_deadline = fields.Datetime(copy=False, index=True, readonly=True)
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    compensation_card_id = fields.Many2one(
+        "loyalty.card",
+        string="Compensation Coupon",
+        copy=False,
+        readonly=True,
+        help="Coupon offered to the customer because the problem is our fault.",
+    )
     line_ids = fields.One2many(
         "aftersales.rma.line", "rma_id", string="Lines", copy=True
     )
@@ -146,6 +211,29 @@ class AftersalesRma(models.Model):
         string="Exchange Deliveries",
         copy=False,
     )
+    scrap_ids = fields.Many2many(
+        "stock.scrap",
+        "aftersales_rma_scrap_rel",
+        "rma_id",
+        "scrap_id",
+        string="Scrapped Goods",
+        copy=False,
+    )
+    refund_state = fields.Selection(
+        [
+            ("none", "No Refund"),
+            ("to_refund", "To Refund"),
+            ("refunded", "Refunded"),
+        ],
+        compute="_compute_refund_state",
+        store=True,
+        help="To Refund: the credit note is posted but the money has not gone "
+        "back to the customer yet (the accountant has an activity). Refunded: "
+        "the refund is registered on the customer's original payment method.",
+    )
+    picking_count = fields.Integer(compute="_compute_document_counts")
+    refund_count = fields.Integer(compute="_compute_document_counts")
+    exchange_count = fields.Integer(compute="_compute_document_counts")
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -158,9 +246,119 @@ class AftersalesRma(models.Model):
                 "company" if rma.reason_id.company_fault else "customer"
             )
 
+    @api.depends("line_ids.amount")
+    def _compute_amount_total(self):
+        for rma in self:
+            rma.amount_total = sum(rma.line_ids.mapped("amount"))
+
+    @api.depends(
+        "reason_id",
+        "partner_id",
+        "line_ids.quantity",
+        "line_ids.sale_line_id",
+        "line_ids.lot_id",
+        "line_ids.original_packaging",
+    )
+    def _compute_policy(self):
+        evidence = self._evidence_counts()
+        for rma in self:
+            ok, message = self._policy_evaluate(
+                rma.company_id,
+                rma.reason_id,
+                [line._policy_values() for line in rma.line_ids.sudo()],
+                has_evidence=bool(evidence.get(rma.id)),
+            )
+            rma.policy_ok = ok
+            rma.policy_message = message
+
+    def _compute_return_address_id(self):
+        for rma in self:
+            company = rma.company_id
+            warehouse = rma.picking_ids[:1].picking_type_id.warehouse_id
+            rma.return_address_id = (
+                company.aftersales_return_address_id
+                or warehouse.partner_id
+                or company.partner_id
+            )
+
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for rma in self:
+            rma.is_overdue = bool(
+                (
+                    rma.state == "submitted"
+                    and rma.approve_deadline
+                    and rma.approve_deadline < now
+                )
+                or (
+                    rma.state == "received"
+                    and rma.inspection_deadline
+                    and rma.inspection_deadline < now
+                )
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported."))
+        now = fields.Datetime.now()
+        domain = [
+            "|",
+            "&",
+            ("state", "=", "submitted"),
+            ("approve_deadline", "<", now),
+            "&",
+            ("state", "=", "received"),
+            ("inspection_deadline", "<", now),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
+    @api.depends("refund_move_ids.payment_state", "refund_move_ids.state", "state")
+    def _compute_refund_state(self):
+        for rma in self:
+            refunds = rma.refund_move_ids.filtered(lambda m: m.state == "posted")
+            if not refunds:
+                rma.refund_state = "none"
+            elif all(
+                move.payment_state in ("paid", "in_payment", "reversed")
+                for move in refunds
+            ):
+                rma.refund_state = "refunded"
+            else:
+                rma.refund_state = "to_refund"
+
+    def _compute_document_counts(self):
+        for rma in self:
+            rma.picking_count = len(rma.picking_ids)
+            rma.refund_count = len(rma.refund_move_ids)
+            rma.exchange_count = len(rma.exchange_picking_ids)
+
     def _compute_access_url(self):
         for rma in self:
             rma.access_url = f"/my/returns/{rma.id}"
+
+    def _evidence_counts(self):
+        ids = [rma_id for rma_id in self.ids if rma_id]
+        if not ids:
+            return {}
+        return dict(
+            self.env["ir.attachment"]
+            .sudo()
+            ._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("state")
+    def _check_state_quantities(self):
+        self.filtered(lambda rma: rma.state != "cancelled").line_ids._check_quantity()
 
     # ------------------------------------------------------------
     # CRUD
@@ -177,7 +375,10 @@ class AftersalesRma(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("aftersales.rma") or self.env._("New")
-        return super().create(vals_list)
+        rmas = super().create(vals_list)
+        for rma in rmas:
+            rma.message_subscribe(partner_ids=rma.partner_id.ids)
+        return rmas
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
@@ -185,6 +386,160 @@ class AftersalesRma(models.Model):
             raise UserError(
                 self.env._("Only draft or cancelled returns can be deleted.")
             )
+
+    # ------------------------------------------------------------
+    # POLICY ENGINE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _return_days(self, product, company):
+        """Return period of ``product``: template, else category (or its
+        parents), else company. 0 means "inherit"."""
+        if product.product_tmpl_id.aftersales_return_days:
+            return product.product_tmpl_id.aftersales_return_days
+        category = product.categ_id
+        while category:
+            if category.aftersales_return_days:
+                return category.aftersales_return_days
+            category = category.parent_id
+        return company.aftersales_return_days
+
+    @api.model
+    def _policy_evaluate(self, company, reason, line_values, has_evidence=True):
+        """The return policy, in words.
+
+        :param line_values: dicts with ``sale_line`` (sale.order.line),
+            ``product`` (product.product), ``quantity`` and
+            ``original_packaging``
+        :param has_evidence: whether photos/videos are attached; ``None``
+            when not known yet (portal preview before the upload)
+        :return: (ok, message)
+        """
+        if not reason:
+            return False, self.env._("Choose the reason of the return.")
+        if not line_values:
+            return False, self.env._("Add at least one product to return.")
+        problems, notes = [], []
+        today = fields.Date.context_today(self)
+        fault = reason.company_fault
+        delivery_dates = (
+            self.env["sale.order.line"]
+            .concat(*[vals["sale_line"] for vals in line_values])
+            ._aftersales_delivery_dates()
+        )
+        for vals in line_values:
+            product = vals["product"]
+            sale_line = vals["sale_line"]
+            name = product.display_name
+            template = product.product_tmpl_id
+            if not template.aftersales_returnable:
+                if fault:
+                    notes.append(
+                        self.env._(
+                            "%(product)s is normally not returnable, but the "
+                            "reason %(reason)s is our fault.",
+                            product=name,
+                            reason=reason.name,
+                        )
+                    )
+                else:
+                    problems.append(
+                        self.env._(
+                            "%(product)s cannot be returned (e.g. opened food), "
+                            "except for a problem that is our fault.",
+                            product=name,
+                        )
+                    )
+                    continue
+            done_date = delivery_dates.get(sale_line.id)
+            if not done_date:
+                problems.append(
+                    self.env._("%(product)s has not been delivered yet.", product=name)
+                )
+                continue
+            days = self._return_days(product, company)
+            delivered_on = fields.Date.context_today(self, done_date)
+            limit = delivered_on + timedelta(days=days)
+            if today > limit:
+                problems.append(
+                    self.env._(
+                        "%(product)s was delivered on %(date)s: the %(days)s-day "
+                        "return period ended on %(limit)s.",
+                        product=name,
+                        date=format_date(self.env, delivered_on),
+                        days=days,
+                        limit=format_date(self.env, limit),
+                    )
+                )
+            else:
+                notes.append(
+                    self.env._(
+                        "%(product)s was delivered on %(date)s, within the "
+                        "%(days)s-day return period (until %(limit)s).",
+                        product=name,
+                        date=format_date(self.env, delivered_on),
+                        days=days,
+                        limit=format_date(self.env, limit),
+                    )
+                )
+            if not fault and not vals["original_packaging"]:
+                problems.append(
+                    self.env._(
+                        "%(product)s: a return without a fault on our side needs "
+                        "the original, intact packaging (resaleable goods).",
+                        product=name,
+                    )
+                )
+        if reason.needs_evidence:
+            if has_evidence is None:
+                notes.append(
+                    self.env._(
+                        "The reason %(reason)s needs photos or videos as "
+                        "evidence: attach them to the request.",
+                        reason=reason.name,
+                    )
+                )
+            elif not has_evidence:
+                problems.append(
+                    self.env._(
+                        "The reason %(reason)s needs photos or videos as "
+                        "evidence, and none is attached.",
+                        reason=reason.name,
+                    )
+                )
+        if fault:
+            notes.append(
+                self.env._(
+                    "The reason %(reason)s is our fault: we pay the return "
+                    "shipping and offer a compensation.",
+                    reason=reason.name,
+                )
+            )
+        else:
+            notes.append(
+                self.env._(
+                    "The reason %(reason)s is not a fault on our side: the "
+                    "customer pays the return shipping.",
+                    reason=reason.name,
+                )
+            )
+        if problems:
+            head = self.env._("The request does not meet the return policy:")
+            return False, "\n".join([head, *problems, *notes])
+        head = self.env._("The request meets the return policy:")
+        return True, "\n".join([head, *notes])
+
+    def _can_auto_approve(self):
+        self.ensure_one()
+        limit = self.company_id.aftersales_auto_approve_amount
+        return (
+            self.policy_ok
+            and limit > 0
+            and float_compare(
+                self.amount_total, limit, precision_rounding=self.currency_id.rounding
+            )
+            <= 0
+        )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -203,51 +558,922 @@ class AftersalesRma(models.Model):
                 )
             )
 
+    def _check_approver(self):
+        if not self.env.su and not self.env.user.has_group(APPROVER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only after-sales supervisors can approve or reject returns."
+                )
+            )
+
+    def _business_deadline(self, start, days=1):
+        """``days`` business days after ``start`` on the company calendar."""
+        self.ensure_one()
+        calendar = self.company_id.resource_calendar_id
+        if not calendar:
+            return start + timedelta(days=days)
+        return calendar.plan_hours(
+            days * (calendar.hours_per_day or 8.0), start, compute_leaves=True
+        ) or start + timedelta(days=days)
+
+    def _notify_customer(self, template_xmlid):
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for rma in self:
+            rma.with_context(lang=rma.partner_id.lang).message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+            )
+
     def action_submit(self):
-        self._check_state(("draft",))
-        if any(not rma.line_ids for rma in self):
+        self._check_state(("draft", "submitted"))
+        todo = self.filtered(lambda rma: rma.state == "draft")
+        if any(not rma.line_ids for rma in todo):
             raise UserError(self.env._("Add at least one product to return."))
-        self.write({"state": "submitted"})
+        if any(not rma.reason_id for rma in todo):
+            raise UserError(self.env._("Choose the reason of the return."))
+        if not todo:
+            return True
+        todo._compute_policy()
+        now = fields.Datetime.now()
+        for rma in todo:
+            rma.write(
+                {
+                    "state": "submitted",
+                    "approve_deadline": rma._business_deadline(now),
+                    "review_reminder_sent": False,
+                    "review_escalated": False,
+                }
+            )
+        todo._notify_customer("pet_aftersales.mail_template_rma_submitted")
+        auto = todo.filtered(lambda rma: rma._can_auto_approve())
+        if auto:
+            auto.message_post(
+                body=self.env._(
+                    "Approved automatically: within the return policy and up to "
+                    "the automatic approval amount."
+                )
+            )
+            auto.sudo().action_approve()
         return True
 
     def action_approve(self):
-        self._check_state(("submitted",))
-        self.write({"state": "approved"})
+        self._check_state(("submitted", "approved"))
+        todo = self.filtered(lambda rma: rma.state == "submitted")
+        if not todo:
+            return True
+        todo._check_approver()
+        now = fields.Datetime.now()
+        for rma in todo:
+            vals = {"state": "approved", "approved_date": now}
+            if rma.return_method == "pickup" and not rma.pickup_date:
+                vals["pickup_date"] = rma._business_deadline(now)
+            rma.write(vals)
+        todo.sudo()._create_return_pickings()
+        todo._create_compensation()
+        todo.activity_unlink(["mail.mail_activity_data_todo"])
+        todo._notify_customer("pet_aftersales.mail_template_rma_approved")
         return True
 
     def action_reject(self, reason, alternative=None):
-        self._check_state(("submitted",))
-        if not reason:
+        self._check_state(("submitted", "rejected"))
+        todo = self.filtered(lambda rma: rma.state == "submitted")
+        if not todo:
+            return True
+        todo._check_approver()
+        if not reason or not reason.strip():
             raise UserError(self.env._("Give the reason for the rejection."))
-        self.write(
+        todo.write(
             {
                 "state": "rejected",
                 "rejection_reason": reason,
                 "alternative_offer": alternative or False,
             }
         )
+        todo.activity_unlink(["mail.mail_activity_data_todo"])
+        todo._notify_customer("pet_aftersales.mail_template_rma_rejected")
         return True
 
+    def action_open_reject_wizard(self):
+        self._check_state(("submitted",))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Return"),
+            "res_model": "aftersales.rma.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_rma_ids": self.ids},
+        }
+
     def action_receive(self):
-        self._check_state(("approved",))
-        self.write({"state": "received"})
+        """Move to received once the return receipts are validated."""
+        self._check_state(("approved", "received"))
+        todo = self.filtered(lambda rma: rma.state == "approved")
+        for rma in todo:
+            if rma.picking_ids and any(
+                picking.state not in ("done", "cancel") for picking in rma.picking_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "Validate the return receipt of %(rma)s first: the goods "
+                        "are received in Inventory.",
+                        rma=rma.name,
+                    )
+                )
+        if not todo:
+            return True
+        todo.sudo()._update_received_qty()
+        now = fields.Datetime.now()
+        for rma in todo:
+            rma.write(
+                {
+                    "state": "received",
+                    "received_date": now,
+                    "inspection_deadline": rma._business_deadline(now),
+                }
+            )
+        todo._notify_customer("pet_aftersales.mail_template_rma_received")
         return True
 
     def action_cancel(self):
-        self._check_state(("draft", "submitted", "approved"))
-        self.write({"state": "cancelled"})
+        self._check_state(OPEN_STATES + ("cancelled",))
+        todo = self.filtered(lambda rma: rma.state != "cancelled")
+        if not todo:
+            return True
+        todo.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ).action_cancel()
+        todo.write({"state": "cancelled"})
+        todo.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
     def action_draft(self):
-        self._check_state(("cancelled", "rejected"))
-        self.write({"state": "draft"})
+        self._check_state(("cancelled", "rejected", "draft"))
+        self.filtered(lambda rma: rma.state != "draft").write(
+            {"state": "draft", "rejection_reason": False, "alternative_offer": False}
+        )
         return True
 
     def action_done(self):
-        self._check_state(("approved", "received"))
-        self.write({"state": "done"})
-        self._aftersales_request_feedback()
+        self._check_state(("received", "done"))
+        todo = self.filtered(lambda rma: rma.state == "received")
+        if not todo:
+            return True
+        pending = todo.line_ids.filtered(
+            lambda line: line.inspection_result == "pending"
+        )
+        if pending:
+            raise UserError(
+                self.env._(
+                    "Inspect every returned product first (pending: %(products)s).",
+                    products=", ".join(pending.product_id.mapped("display_name")),
+                )
+            )
+        for rma in todo:
+            passed = rma.line_ids.filtered(
+                lambda line: line.inspection_result == "passed"
+                and not float_is_zero(
+                    line.received_qty, precision_rounding=line.uom_id.rounding
+                )
+            )
+            rma_sudo = rma.sudo()
+            if rma.resolution == "refund":
+                rma_sudo._create_refunds(passed)
+            else:
+                rma_sudo._create_exchange_picking(passed)
+            rma_sudo._scrap_failed_lines(
+                rma.line_ids.filtered(lambda line: line.inspection_result == "failed")
+            )
+        todo.write({"state": "done"})
+        todo._notify_customer("pet_aftersales.mail_template_rma_done")
+        todo._aftersales_request_feedback()
         return True
+
+    def action_create_followup(self):
+        """Second attempt: a new return for goods of a finished return."""
+        self.ensure_one()
+        self._check_state(("done",))
+        vals = {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "sale_order_id": self.sale_order_id.id,
+            "case_id": self.case_id.id,
+            "origin_rma_id": self.id,
+            "resolution": self.resolution,
+            "return_method": self.return_method,
+            "pickup_address_id": self.pickup_address_id.id,
+            "line_ids": [
+                Command.create(
+                    {
+                        "sale_line_id": line.sale_line_id.id,
+                        "product_id": line.product_id.id,
+                        "quantity": line.quantity,
+                    }
+                )
+                for line in self.line_ids.filtered(
+                    lambda line: line.inspection_result == "passed"
+                )
+                or self.line_ids
+            ],
+        }
+        followup = self.create(vals)
+        followup.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": followup, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return followup._get_formview_action()
+
+    def _get_formview_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _action_view_records(self, records, name):
+        action = {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": records._name,
+            "domain": [("id", "in", records.ids)],
+            "view_mode": "list,form",
+        }
+        if len(records) == 1:
+            action.update(view_mode="form", res_id=records.id, views=[(False, "form")])
+        return action
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.picking_ids, self.env._("Return Receipts")
+        )
+
+    def action_view_refunds(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.refund_move_ids, self.env._("Credit Notes")
+        )
+
+    def action_view_exchanges(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.exchange_picking_ids, self.env._("Exchange Deliveries")
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _create_return_pickings(self):
+        """Return the goods through Odoo's own return on the delivery, so that
+        stock, lots and the sale lines' delivered quantities stay right."""
+        for rma in self:
+            qty_by_move = defaultdict(float)
+            lines_by_move = defaultdict(lambda: self.env["aftersales.rma.line"])
+            for line in rma.line_ids:
+                remaining = line.product_uom_qty
+                for move in line._delivery_moves():
+                    if remaining <= 0:
+                        break
+                    qty = min(remaining, move.quantity)
+                    qty_by_move[move] += qty
+                    lines_by_move[move] |= line
+                    remaining -= qty
+            by_picking = defaultdict(list)
+            for move, qty in qty_by_move.items():
+                by_picking[move.picking_id].append((move, qty))
+            for picking, moves in by_picking.items():
+                wizard = (
+                    self.env["stock.return.picking"]
+                    .sudo()
+                    .with_context(active_id=picking.id, active_model="stock.picking")
+                    .create({"picking_id": picking.id})
+                )
+                for return_line in wizard.product_return_moves:
+                    qty = dict(moves).get(return_line.move_id, 0.0)
+                    return_line.quantity = qty
+                    if "to_refund" in return_line._fields:
+                        return_line.to_refund = True
+                wizard.product_return_moves.filtered(
+                    lambda line: not line.quantity
+                ).unlink()
+                new_picking = wizard._create_return()
+                new_picking.write(
+                    {
+                        "origin": self.env._(
+                            "%(rma)s (return of %(picking)s)",
+                            rma=rma.name,
+                            picking=picking.name,
+                        )
+                    }
+                )
+                rma._prefill_return_lots(new_picking, lines_by_move)
+                rma.picking_ids = [Command.link(new_picking.id)]
+
+    def _prefill_return_lots(self, picking, lines_by_move):
+        """Put the returned lots on the receipt: the warehouse confirms them."""
+        for move in picking.move_ids:
+            lines = lines_by_move.get(move.origin_returned_move_id)
+            if not lines or not any(lines.mapped("lot_id")):
+                continue
+            move.move_line_ids.unlink()
+            self.env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": move.product_id.id,
+                        "product_uom_id": move.product_id.uom_id.id,
+                        "lot_id": line.lot_id.id,
+                        "quantity": line.product_uom_qty,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                    }
+                    for line in lines
+                    if line.lot_id
+                ]
+            )
+
+    def _update_received_qty(self):
+        """Spread the done return quantities over the lines, lot first."""
+        for rma in self:
+            done = defaultdict(float)
+            for move_line in rma.picking_ids.filtered(
+                lambda p: p.state == "done"
+            ).move_line_ids:
+                done[(move_line.product_id, move_line.lot_id)] += move_line.quantity
+            for line in rma.line_ids.sorted(lambda line: not line.lot_id):
+                keys = (
+                    [(line.product_id, line.lot_id)]
+                    if line.lot_id
+                    else [key for key in done if key[0] == line.product_id]
+                )
+                received = 0.0
+                wanted = line.product_uom_qty
+                for key in keys:
+                    take = min(done.get(key, 0.0), wanted - received)
+                    if take > 0:
+                        done[key] -= take
+                        received += take
+                line.received_qty = line.product_id.uom_id._compute_quantity(
+                    received, line.uom_id
+                )
+
+    def _create_compensation(self):
+        """Company fault: a coupon of the configured loyalty program."""
+        for rma in self:
+            program = rma.company_id.aftersales_rma_coupon_program_id
+            if (
+                not rma.reason_id.company_fault
+                or not program
+                or rma.compensation_card_id
+            ):
+                continue
+            card = (
+                self.env["loyalty.card"]
+                .sudo()
+                .create(
+                    {
+                        "program_id": program.id,
+                        "partner_id": rma.partner_id.commercial_partner_id.id,
+                        "points": max(
+                            program.reward_ids.mapped("required_points") or [1.0]
+                        ),
+                    }
+                )
+            )
+            rma.compensation_card_id = card
+
+    def _invoice_lines_of(self, sale_line):
+        return sale_line.invoice_lines.filtered(
+            lambda aml: aml.move_id.move_type == "out_invoice"
+            and aml.move_id.state in ("draft", "posted")
+        )
+
+    def _create_refunds(self, lines):
+        """Credit the passed lines by reversing their invoice, line by line."""
+        self.ensure_one()
+        by_invoice = defaultdict(lambda: defaultdict(float))
+        not_invoiced = self.env["aftersales.rma.line"]
+        for line in lines:
+            inv_lines = self._invoice_lines_of(line.sale_line_id)
+            if not inv_lines:
+                not_invoiced |= line
+                continue
+            posted = inv_lines.filtered(lambda aml: aml.move_id.state == "posted")
+            inv_line = (posted or inv_lines)[-1]
+            by_invoice[inv_line.move_id][inv_line] += line.received_qty
+        if not_invoiced:
+            self.message_post(
+                body=self.env._(
+                    "Not invoiced yet, nothing to refund for: %(products)s. The "
+                    "return lowers the quantity to invoice.",
+                    products=", ".join(not_invoiced.product_id.mapped("display_name")),
+                )
+            )
+        for invoice, qty_by_line in by_invoice.items():
+            if invoice.state == "draft":
+                for inv_line, qty in qty_by_line.items():
+                    inv_line.quantity = max(inv_line.quantity - qty, 0.0)
+                invoice.message_post(
+                    body=self.env._(
+                        "Quantities lowered by return %(rma)s.", rma=self.name
+                    )
+                )
+                self.message_post(
+                    body=self.env._(
+                        "Invoice %(invoice)s was still a draft: its quantities "
+                        "were lowered instead of issuing a credit note.",
+                        invoice=invoice.display_name,
+                    )
+                )
+                continue
+            refund = self._reverse_invoice(invoice, qty_by_line)
+            self.refund_move_ids = [Command.link(refund.id)]
+            self._refund_payment(invoice, refund)
+
+    def _reverse_invoice(self, invoice, qty_by_line):
+        reversal = (
+            self.env["account.move.reversal"]
+            .sudo()
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "move_ids": [Command.set(invoice.ids)],
+                    "journal_id": invoice.journal_id.id,
+                    "reason": self.name,
+                    "date": fields.Date.context_today(self),
+                }
+            )
+        )
+        reversal.refund_moves()
+        refund = reversal.new_move_ids
+        keep = {}
+        for inv_line, qty in qty_by_line.items():
+            keep[(inv_line.product_id, inv_line.sale_line_ids)] = qty
+        commands = []
+        for refund_line in refund.invoice_line_ids:
+            qty = keep.pop((refund_line.product_id, refund_line.sale_line_ids), None)
+            if qty is None or refund_line.display_type != "product":
+                commands.append(Command.delete(refund_line.id))
+            else:
+                commands.append(Command.update(refund_line.id, {"quantity": qty}))
+        refund.write({"invoice_line_ids": commands, "invoice_origin": self.name})
+        refund.action_post()
+        refund.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": refund, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return refund
+
+    def _refund_payment(self, invoice, refund):
+        """Refund to the original payment method (原路退回) when possible."""
+        if invoice.payment_state not in ("paid", "in_payment", "partial"):
+            # Unpaid invoice: the credit note simply lowers what is owed.
+            lines = (invoice.line_ids + refund.line_ids).filtered(
+                lambda aml: aml.account_id.account_type == "asset_receivable"
+                and not aml.reconciled
+            )
+            lines.reconcile()
+            return
+        payment = invoice.sudo()._get_reconciled_payments()[:1]
+        journal = payment.journal_id
+        method_line = (
+            journal.outbound_payment_method_line_ids.filtered(
+                lambda ml: ml.payment_method_id.code
+                == payment.payment_method_line_id.payment_method_id.code
+            )[:1]
+            or journal.outbound_payment_method_line_ids[:1]
+        )
+        if not payment or not method_line:
+            self._schedule_accountant_activity(refund, journal)
+            return
+        register = (
+            self.env["account.payment.register"]
+            .sudo()
+            .with_context(active_model="account.move", active_ids=refund.ids)
+            .create(
+                {
+                    "journal_id": journal.id,
+                    "payment_method_line_id": method_line.id,
+                    "payment_date": fields.Date.context_today(self),
+                }
+            )
+        )
+        register.action_create_payments()
+        self.message_post(
+            body=self.env._(
+                "Refund registered on %(journal)s (%(method)s), the payment method "
+                "the customer used.",
+                journal=journal.display_name,
+                method=method_line.display_name,
+            )
+        )
+
+    def _schedule_accountant_activity(self, refund, journal):
+        accountant = self.env.ref("account.group_account_manager", False)
+        user = (
+            (
+                accountant.users.filtered(
+                    lambda u: self.company_id in u.company_ids and not u.share
+                )[:1]
+                if accountant
+                else self.env["res.users"]
+            )
+            or self.user_id
+            or self.env.user
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Refund %(refund)s to the customer", refund=refund.name),
+            note=self.env._(
+                "The original payment method (%(journal)s) cannot refund by itself: "
+                "pay credit note %(refund)s back to the customer.",
+                journal=journal.display_name or self.env._("unknown"),
+                refund=refund.name,
+            ),
+            user_id=user.id,
+        )
+
+    def _create_exchange_picking(self, lines):
+        """Ship the same products again, within 1 business day."""
+        self.ensure_one()
+        if not lines:
+            return
+        order = self.sale_order_id or lines.sale_line_id.order_id[:1]
+        warehouse = order.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        picking_type = warehouse.out_type_id
+        customer_location = self.env.ref("stock.stock_location_customers")
+        partner = order.partner_shipping_id or self.partner_id
+        scheduled = self._business_deadline(fields.Datetime.now())
+        picking = (
+            self.env["stock.picking"]
+            .sudo()
+            .create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": partner.id,
+                    "origin": self.name,
+                    "location_id": picking_type.default_location_src_id.id,
+                    "location_dest_id": customer_location.id,
+                    "scheduled_date": scheduled,
+                    "company_id": self.company_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": line.product_id.display_name,
+                                "product_id": line.product_id.id,
+                                "product_uom_qty": line.received_qty,
+                                "product_uom": line.uom_id.id,
+                                "location_id": (
+                                    picking_type.default_location_src_id.id
+                                ),
+                                "location_dest_id": customer_location.id,
+                                "sale_line_id": line.sale_line_id.id,
+                                "partner_id": partner.id,
+                                "date": scheduled,
+                                "company_id": self.company_id.id,
+                            }
+                        )
+                        for line in lines
+                    ],
+                }
+            )
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        self.exchange_picking_ids = [Command.link(picking.id)]
+
+    def _scrap_failed_lines(self, lines):
+        """Failed inspection: the goods cannot be sold again, scrap them."""
+        self.ensure_one()
+        location = self.picking_ids.filtered(lambda p: p.state == "done")[
+            :1
+        ].location_dest_id
+        scraps = self.env["stock.scrap"]
+        for line in lines:
+            if not location or float_is_zero(
+                line.received_qty, precision_rounding=line.uom_id.rounding
+            ):
+                continue
+            scraps |= (
+                self.env["stock.scrap"]
+                .sudo()
+                .create(
+                    {
+                        "product_id": line.product_id.id,
+                        "product_uom_id": line.uom_id.id,
+                        "scrap_qty": line.received_qty,
+                        "lot_id": line.lot_id.id,
+                        "location_id": location.id,
+                        "origin": self.name,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
+        for scrap in scraps:
+            scrap.action_validate()
+        if scraps:
+            self.scrap_ids = [Command.link(scrap.id) for scrap in scraps]
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_review_reminder(self, batch_size=200):
+        """Remind the approvers before the review deadline, escalate after."""
+        now = fields.Datetime.now()
+        soon = now + timedelta(hours=4)
+        todo = self.search(
+            [
+                ("state", "=", "submitted"),
+                ("approve_deadline", "!=", False),
+                "|",
+                "&",
+                ("review_reminder_sent", "=", False),
+                ("approve_deadline", "<=", soon),
+                "&",
+                ("review_escalated", "=", False),
+                ("approve_deadline", "<", now),
+            ],
+            limit=batch_size,
+        )
+        supervisors = self.env.ref(APPROVER_GROUP).users
+        managers = self.env.ref("pet_aftersales.pet_aftersales_group_manager").users
+        for rma in todo:
+            if rma.approve_deadline < now and not rma.review_escalated:
+                for user in managers.filtered(
+                    lambda u, rma=rma: rma.company_id in u.company_ids
+                ):
+                    rma.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        summary=self.env._("Overdue return review"),
+                        note=self.env._(
+                            "Return %(rma)s was due for review on %(deadline)s.",
+                            rma=rma.name,
+                            deadline=rma.approve_deadline,
+                        ),
+                        user_id=user.id,
+                    )
+                rma.write({"review_escalated": True, "review_reminder_sent": True})
+            elif not rma.review_reminder_sent:
+                reviewer = (
+                    rma.user_id
+                    if rma.user_id.has_group(APPROVER_GROUP)
+                    else supervisors.filtered(
+                        lambda u, rma=rma: rma.company_id in u.company_ids
+                    )[:1]
+                )
+                if reviewer:
+                    rma.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        date_deadline=rma.approve_deadline.date(),
+                        summary=self.env._("Review return request"),
+                        note=self.env._(
+                            "Approve or reject return %(rma)s before %(deadline)s.",
+                            rma=rma.name,
+                            deadline=rma.approve_deadline,
+                        ),
+                        user_id=reviewer.id,
+                    )
+                rma.review_reminder_sent = True
+        remaining = self.search_count(
+            [
+                ("state", "=", "submitted"),
+                "|",
+                "&",
+                ("review_reminder_sent", "=", False),
+                ("approve_deadline", "<=", soon),
+                "&",
+                ("review_escalated", "=", False),
+                ("approve_deadline", "<", now),
+            ]
+        )
+        self.env["ir.cron"]._notify_progress(done=len(todo), remaining=remaining)
+
+    # ------------------------------------------------------------
+    # REQUEST HELPERS (sale order, case, portal)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _prepare_line_vals_from_sale_lines(self, sale_lines):
+        """One line per delivered lot (or per sale line without lots) for the
+        quantity that can still be returned."""
+        returnable = sale_lines._aftersales_returnable_qty()
+        lot_qty = sale_lines._aftersales_returnable_lot_qty()
+        vals_list = []
+        for sale_line in sale_lines:
+            qty = returnable.get(sale_line.id, 0.0)
+            if qty <= 0:
+                continue
+            lots = lot_qty.get(sale_line.id) or {}
+            if lots:
+                for lot, lot_quantity in lots.items():
+                    take = min(lot_quantity, qty)
+                    if take <= 0:
+                        continue
+                    vals_list.append(
+                        {
+                            "sale_line_id": sale_line.id,
+                            "product_id": sale_line.product_id.id,
+                            "lot_id": lot.id,
+                            "quantity": take,
+                        }
+                    )
+                    qty -= take
+            else:
+                vals_list.append(
+                    {
+                        "sale_line_id": sale_line.id,
+                        "product_id": sale_line.product_id.id,
+                        "quantity": qty,
+                    }
+                )
+        return vals_list
+
+    @api.model
+    def _portal_check_request(self, partner, sale_order, lines, reason):
+        """The checks of a customer request; returns the line values."""
+        order = sale_order.sudo()
+        commercial = partner.commercial_partner_id
+        if not order.exists() or order.partner_id.commercial_partner_id != commercial:
+            raise UserError(self.env._("This order does not belong to you."))
+        if order.state != "sale":
+            raise UserError(self.env._("Only confirmed orders can be returned."))
+        if not reason or not reason.exists() or not reason.active:
+            raise UserError(self.env._("Choose the reason of the return."))
+        if not lines:
+            raise UserError(self.env._("Choose at least one product to return."))
+        delivered = order.order_line._aftersales_delivery_dates()
+        if not delivered:
+            raise UserError(
+                self.env._(
+                    "Order %(order)s has not been delivered yet: you can ask for a "
+                    "return once you received the goods.",
+                    order=order.name,
+                )
+            )
+        sale_lines = self.env["sale.order.line"].sudo()
+        for item in lines:
+            sale_lines |= sale_lines.browse(int(item.get("sale_line_id") or 0)).exists()
+        if not sale_lines or any(line.order_id != order for line in sale_lines):
+            raise UserError(
+                self.env._(
+                    "The products must come from order %(order)s.", order=order.name
+                )
+            )
+        returnable = sale_lines._aftersales_returnable_qty()
+        delivered_lots = sale_lines._aftersales_delivered_lots()
+        asked = defaultdict(float)
+        line_vals = []
+        for item in lines:
+            sale_line = sale_lines.browse(int(item["sale_line_id"]))
+            try:
+                quantity = float(item.get("quantity") or 0.0)
+            except (TypeError, ValueError) as exc:
+                raise UserError(self.env._("Enter a valid quantity.")) from exc
+            if quantity <= 0:
+                raise UserError(
+                    self.env._(
+                        "The quantity to return of %(product)s must be positive.",
+                        product=sale_line.product_id.display_name,
+                    )
+                )
+            asked[sale_line] += quantity
+            if (
+                float_compare(
+                    asked[sale_line],
+                    returnable.get(sale_line.id, 0.0),
+                    precision_rounding=sale_line.product_uom.rounding,
+                )
+                > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "You can return at most %(qty)s of %(product)s.",
+                        qty=returnable.get(sale_line.id, 0.0),
+                        product=sale_line.product_id.display_name,
+                    )
+                )
+            lot = self.env["stock.lot"].sudo().browse(int(item.get("lot_id") or 0))
+            if lot and lot not in delivered_lots.get(sale_line.id, lot.browse()):
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s was not delivered with %(product)s on this order.",
+                        lot=lot.name,
+                        product=sale_line.product_id.display_name,
+                    )
+                )
+            line_vals.append(
+                {
+                    "sale_line_id": sale_line.id,
+                    "product_id": sale_line.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": quantity,
+                    "original_packaging": bool(item.get("original_packaging")),
+                }
+            )
+        return line_vals
+
+    @api.model
+    def _portal_policy_preview(self, partner, sale_order, lines, reason):
+        """What the return policy says about a request, without writing.
+
+        :return: (ok, message)
+        """
+        try:
+            line_vals = self._portal_check_request(partner, sale_order, lines, reason)
+        except UserError as error:
+            return False, error.args[0]
+        SaleLine = self.env["sale.order.line"].sudo()
+        Product = self.env["product.product"].sudo()
+        return self.sudo()._policy_evaluate(
+            sale_order.sudo().company_id,
+            reason.sudo(),
+            [
+                {
+                    "sale_line": SaleLine.browse(vals["sale_line_id"]),
+                    "product": Product.browse(vals["product_id"]),
+                    "quantity": vals["quantity"],
+                    "original_packaging": vals["original_packaging"],
+                }
+                for vals in line_vals
+            ],
+            has_evidence=None,
+        )
+
+    @api.model
+    def _portal_create(
+        self,
+        partner,
+        sale_order,
+        lines,
+        reason,
+        return_method="ship",
+        description="",
+        attachment_ids=None,
+    ):
+        """Create and submit a customer's return request (portal).
+
+        Checks that the order belongs to ``partner``'s commercial partner and
+        is delivered, that the lines belong to it with positive quantities
+        within what can still be returned, and that lots were delivered on
+        those lines. Then creates the request as superuser (the checks above
+        are the access check) and submits it.
+
+        :param lines: list of dicts ``{sale_line_id, quantity, lot_id
+            (optional), original_packaging (bool)}``
+        :return: the submitted aftersales.rma
+        """
+        line_vals = self._portal_check_request(partner, sale_order, lines, reason)
+        if return_method not in dict(self._fields["return_method"].selection):
+            raise UserError(self.env._("Choose how the goods come back."))
+        order = sale_order.sudo()
+        rma = self.sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": order.company_id.id,
+                "sale_order_id": order.id,
+                "reason_id": reason.id,
+                "channel": "portal",
+                "return_method": return_method,
+                "pickup_address_id": partner.id if return_method == "pickup" else False,
+                "description": description or False,
+                "user_id": order.user_id.id or False,
+                "line_ids": [Command.create(vals) for vals in line_vals],
+            }
+        )
+        if attachment_ids:
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .browse(attachment_ids)
+                .exists()
+                .filtered(
+                    lambda a: a.res_model
+                    in (False, "aftersales.rma", "mail.compose.message")
+                    and not a.res_id
+                )
+            )
+            attachments.write({"res_model": rma._name, "res_id": rma.id})
+            rma.message_post(
+                body=self.env._("Evidence from the customer."),
+                attachment_ids=attachments.ids,
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        rma.action_submit()
+        return rma
 
 
 class AftersalesRmaLine(models.Model):
@@ -265,7 +1491,17 @@ class AftersalesRmaLine(models.Model):
     )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="rma_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="rma_id.currency_id")
     state = fields.Selection(related="rma_id.state")
+    reason_id = fields.Many2one(
+        related="rma_id.reason_id", store=True, string="Return Reason"
+    )
+    partner_id = fields.Many2one(
+        related="rma_id.partner_id", store=True, string="Customer"
+    )
+    request_date = fields.Datetime(
+        related="rma_id.create_date", store=True, string="Requested on"
+    )
     sale_line_id = fields.Many2one(
         "sale.order.line",
         string="Sales Order Line",
@@ -276,21 +1512,28 @@ class AftersalesRmaLine(models.Model):
         "product.product",
         required=True,
         check_company=True,
+        index=True,
         compute="_compute_product_id",
         store=True,
+        precompute=True,
         readonly=False,
+    )
+    allowed_lot_ids = fields.Many2many(
+        "stock.lot", compute="_compute_allowed_lot_ids", string="Delivered Lots"
     )
     lot_id = fields.Many2one(
         "stock.lot",
         string="Lot/Serial Number",
         check_company=True,
-        domain="[('product_id', '=', product_id)]",
+        index="btree_not_null",
+        domain="[('id', 'in', allowed_lot_ids)]",
     )
     uom_id = fields.Many2one(
         "uom.uom",
         string="Unit",
         compute="_compute_uom_id",
         store=True,
+        precompute=True,
         readonly=False,
     )
     quantity = fields.Float(
@@ -298,6 +1541,19 @@ class AftersalesRmaLine(models.Model):
         required=True,
         default=1.0,
         digits="Product Unit of Measure",
+    )
+    product_uom_qty = fields.Float(
+        compute="_compute_product_uom_qty",
+        store=True,
+        digits="Product Unit of Measure",
+        string="Quantity in Product Unit",
+    )
+    amount = fields.Monetary(
+        string="Value",
+        compute="_compute_amount",
+        store=True,
+        currency_field="currency_id",
+        help="Price paid for the requested quantity, taxes and discounts included.",
     )
     received_qty = fields.Float(
         string="Received Quantity", digits="Product Unit of Measure", copy=False
@@ -309,6 +1565,7 @@ class AftersalesRmaLine(models.Model):
         copy=False,
     )
     inspection_note = fields.Text(copy=False)
+    inspection_date = fields.Datetime(copy=False, readonly=True)
     original_packaging = fields.Boolean(
         string="Original Packaging Intact",
         help="The goods come back in their original, intact packaging and can "
@@ -332,3 +1589,292 @@ class AftersalesRmaLine(models.Model):
     def _compute_uom_id(self):
         for line in self:
             line.uom_id = line.sale_line_id.product_uom or line.product_id.uom_id
+
+    @api.depends("quantity", "uom_id", "product_id")
+    def _compute_product_uom_qty(self):
+        for line in self:
+            if (
+                line.uom_id
+                and line.product_id
+                and line.uom_id != line.product_id.uom_id
+            ):
+                line.product_uom_qty = line.uom_id._compute_quantity(
+                    line.quantity, line.product_id.uom_id
+                )
+            else:
+                line.product_uom_qty = line.quantity
+
+    @api.depends("quantity", "sale_line_id.price_total", "sale_line_id.product_uom_qty")
+    def _compute_amount(self):
+        for line in self:
+            sale_line = line.sale_line_id.sudo()
+            if sale_line and sale_line.product_uom_qty:
+                line.amount = (line.currency_id or sale_line.currency_id).round(
+                    sale_line.price_total / sale_line.product_uom_qty * line.quantity
+                )
+            else:
+                line.amount = 0.0
+
+    @api.depends("sale_line_id")
+    def _compute_allowed_lot_ids(self):
+        lots = self.sale_line_id.sudo()._aftersales_delivered_lots()
+        for line in self:
+            line.allowed_lot_ids = lots.get(line.sale_line_id.id, self.env["stock.lot"])
+
+    @api.constrains("quantity", "sale_line_id", "rma_id")
+    def _check_quantity(self):
+        lines = self.filtered(
+            lambda line: line.sale_line_id and line.rma_id.state != "cancelled"
+        )
+        sale_lines = lines.sale_line_id.sudo()
+        if not sale_lines:
+            return
+        # Serialize concurrent requests on the same sale lines: the lock waits
+        # for the other transaction, the touch makes it retry on its commit.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order_line WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(sale_lines.ids),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order_line SET write_date = write_date WHERE id IN %s",
+                tuple(sale_lines.ids),
+            )
+        )
+        requested = dict(
+            self.sudo()._read_group(
+                [
+                    ("sale_line_id", "in", sale_lines.ids),
+                    ("rma_id.state", "!=", "cancelled"),
+                ],
+                ["sale_line_id"],
+                ["quantity:sum"],
+            )
+        )
+        shipped = sale_lines._aftersales_shipped_qty()
+        for sale_line in sale_lines:
+            asked = requested.get(sale_line, 0.0)
+            if (
+                float_compare(
+                    asked,
+                    shipped.get(sale_line.id, 0.0),
+                    precision_rounding=sale_line.product_uom.rounding,
+                )
+                > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s: %(asked)s requested for return over all open "
+                        "returns, but only %(delivered)s delivered on order "
+                        "%(order)s.",
+                        product=sale_line.product_id.display_name,
+                        asked=asked,
+                        delivered=shipped.get(sale_line.id, 0.0),
+                        order=sale_line.order_id.name,
+                    )
+                )
+        delivered_lots = sale_lines._aftersales_delivered_lots()
+        for line in lines.filtered("lot_id"):
+            if line.lot_id not in delivered_lots.get(line.sale_line_id.id, ()):
+                raise ValidationError(
+                    self.env._(
+                        "Lot %(lot)s was not delivered with %(product)s on order "
+                        "%(order)s.",
+                        lot=line.lot_id.name,
+                        product=line.product_id.display_name,
+                        order=line.sale_line_id.order_id.name,
+                    )
+                )
+
+    def _policy_values(self):
+        self.ensure_one()
+        return {
+            "sale_line": self.sale_line_id,
+            "product": self.product_id,
+            "quantity": self.quantity,
+            "original_packaging": self.original_packaging,
+        }
+
+    def _delivery_moves(self):
+        """Done moves that brought this line's goods to the customer."""
+        self.ensure_one()
+        outgoing = self.sale_line_id._get_outgoing_incoming_moves()[0]
+        moves = outgoing.filtered(
+            lambda m: m.state == "done" and m.product_id == self.product_id
+        )
+        if self.lot_id:
+            with_lot = moves.filtered(lambda m: self.lot_id in m.move_line_ids.lot_id)
+            moves = with_lot + (moves - with_lot)
+        return moves.sorted(lambda m: m.date, reverse=True)
+
+    def _set_inspection(self, result, note=None):
+        if any(line.rma_id.state != "received" for line in self):
+            raise UserError(self.env._("Inspect the goods once they are received."))
+        vals = {"inspection_result": result, "inspection_date": fields.Datetime.now()}
+        if note is not None:
+            vals["inspection_note"] = note
+        self.write(vals)
+        for rma in self.rma_id:
+            rma.message_post(
+                body=self.env._(
+                    "Inspection of %(products)s: %(result)s.",
+                    products=", ".join(
+                        (self & rma.line_ids).product_id.mapped("display_name")
+                    ),
+                    result=dict(
+                        self._fields["inspection_result"]._description_selection(
+                            self.env
+                        )
+                    )[result],
+                )
+            )
+        return True
+
+    def action_inspection_pass(self):
+        return self._set_inspection("passed")
+
+    def action_inspection_fail(self):
+        return self._set_inspection("failed")
+
+
+class AftersalesRmaDemo(models.AbstractModel):
+    _name = "aftersales.rma.demo"
+    _description = "Return Authorization Demo Data"
+
+    @api.model
+    def _load(self):
+        """A delivered and invoiced order with returns in several states."""
+        ref = self.env.ref
+        customer = ref("base.partner_demo_portal")
+        kibble = ref("pet_aftersales.product_salmon_kibble_demo")
+        cat_tree = ref("pet_aftersales.product_cat_tree_demo")
+        chicken = ref("pet_aftersales.product_fresh_chicken_demo")
+        lot_a = ref("pet_aftersales.stock_lot_kibble_a_demo")
+        lot_b = ref("pet_aftersales.stock_lot_kibble_b_demo")
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(
+            kibble, warehouse.lot_stock_id, 30, lot_id=lot_a
+        )
+        Quant._update_available_quantity(
+            kibble, warehouse.lot_stock_id, 30, lot_id=lot_b
+        )
+        Quant._update_available_quantity(cat_tree, warehouse.lot_stock_id, 10)
+        Quant._update_available_quantity(chicken, warehouse.lot_stock_id, 50)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "client_order_ref": "DEMO-RETURNS",
+                "order_line": [
+                    Command.create({"product_id": kibble.id, "product_uom_qty": 6}),
+                    Command.create({"product_id": cat_tree.id, "product_uom_qty": 2}),
+                    Command.create({"product_id": chicken.id, "product_uom_qty": 12}),
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        kibble_move = picking.move_ids.filtered(lambda m: m.product_id == kibble)
+        kibble_move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": kibble_move.id,
+                    "picking_id": picking.id,
+                    "product_id": kibble.id,
+                    "product_uom_id": kibble.uom_id.id,
+                    "lot_id": lot.id,
+                    "quantity": qty,
+                    "location_id": picking.location_id.id,
+                    "location_dest_id": picking.location_dest_id.id,
+                }
+                for lot, qty in ((lot_a, 4), (lot_b, 2))
+            ]
+        )
+        for move in picking.move_ids - kibble_move:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        picking._action_done()
+        picking.date_done = fields.Datetime.now() - timedelta(days=3)
+        invoice = order._create_invoices()
+        invoice.action_post()
+
+        lines = {line.product_id: line for line in order.order_line}
+        reasons = {
+            code: ref(f"pet_aftersales.aftersales_return_reason_{code}")
+            for code in ("no_reason", "quality", "damaged_transit", "changed_mind")
+        }
+        Rma = self.env["aftersales.rma"]
+
+        def make(reason, items, **vals):
+            return Rma.create(
+                {
+                    "partner_id": customer.id,
+                    "sale_order_id": order.id,
+                    "reason_id": reasons[reason].id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "sale_line_id": lines[product].id,
+                                "quantity": qty,
+                                "lot_id": lot.id if lot else False,
+                                "original_packaging": True,
+                            }
+                        )
+                        for product, qty, lot in items
+                    ],
+                    **vals,
+                }
+            )
+
+        # done: 1 bag of lot A refunded after a passed inspection
+        done = make(
+            "quality",
+            [(kibble, 1, lot_a)],
+            description="The kibble smells rancid, the dog refuses it.",
+        )
+        done.action_submit()
+        done.action_approve()
+        receipt = done.picking_ids
+        receipt.move_ids.picked = True
+        receipt._action_done()
+        done.line_ids.write({"inspection_note": "Rancid smell confirmed."})
+        done.line_ids.action_inspection_pass()
+        done.action_done()
+        # received: the cat tree is back, waiting for inspection
+        received = make(
+            "damaged_transit",
+            [(cat_tree, 1, None)],
+            description="One post arrived cracked.",
+        )
+        received.action_submit()
+        received.action_approve()
+        receipt = received.picking_ids
+        receipt.move_ids.quantity = 1
+        receipt.move_ids.picked = True
+        receipt._action_done()
+        # approved, exchange: courier pickup of lot B
+        approved = make(
+            "damaged_transit",
+            [(kibble, 1, lot_b)],
+            resolution="exchange",
+            return_method="pickup",
+            pickup_address_id=customer.id,
+        )
+        approved.action_submit()
+        approved.action_approve()
+        # submitted, to review
+        make("no_reason", [(kibble, 2, lot_a)]).action_submit()
+        # rejected: opened fresh food, changed mind
+        rejected = make("changed_mind", [(chicken, 4, None)])
+        rejected.action_submit()
+        rejected.action_reject(
+            "Opened fresh food cannot be returned without a fault on our side.",
+            "A 10% coupon on your next order of fresh food.",
+        )
+        # draft: being prepared by the agent
+        make("no_reason", [(chicken, 1, None)])

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 
@@ -32,7 +34,74 @@ class ProductTemplate(models.Model):
         "period, or else the company default.",
     )
 
-    @api.depends("categ_id")
+    aftersales_returned_qty = fields.Float(
+        string="Returned Quantity",
+        compute="_compute_aftersales_return_rate",
+        digits="Product Unit of Measure",
+        help="Quantity asked back in returns that were not cancelled or rejected.",
+    )
+    aftersales_delivered_qty = fields.Float(
+        string="Delivered Quantity",
+        compute="_compute_aftersales_return_rate",
+        digits="Product Unit of Measure",
+    )
+    aftersales_return_rate = fields.Float(
+        string="Return Rate (%)",
+        compute="_compute_aftersales_return_rate",
+        digits=(16, 1),
+        help="Returned quantity over delivered quantity, in percent (target: "
+        "below 5%).",
+    )
+
+    @api.depends("categ_id.aftersales_returnable")
     def _compute_aftersales_returnable(self):
         for template in self:
             template.aftersales_returnable = template.categ_id.aftersales_returnable
+
+    def _compute_aftersales_return_rate(self):
+        returned = defaultdict(float)
+        for product, qty in (
+            self.env["aftersales.rma.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id.product_tmpl_id", "in", self.ids),
+                    ("rma_id.state", "not in", ("cancelled", "rejected")),
+                ],
+                ["product_id"],
+                ["product_uom_qty:sum"],
+            )
+        ):
+            returned[product.product_tmpl_id.id] += qty
+        delivered = defaultdict(float)
+        for product, qty in (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id.product_tmpl_id", "in", self.ids),
+                    ("state", "=", "done"),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("origin_returned_move_id", "=", False),
+                ],
+                ["product_id"],
+                ["product_qty:sum"],
+            )
+        ):
+            delivered[product.product_tmpl_id.id] += qty
+        for template in self:
+            template.aftersales_returned_qty = returned[template.id]
+            template.aftersales_delivered_qty = delivered[template.id]
+            template.aftersales_return_rate = (
+                100.0 * returned[template.id] / delivered[template.id]
+                if delivered[template.id]
+                else 0.0
+            )
+
+    def action_view_aftersales_rma_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pet_aftersales.aftersales_rma_line_action"
+        )
+        action["domain"] = [("product_id.product_tmpl_id", "=", self.id)]
+        return action

@@ -85,6 +85,23 @@ class ResCompany(models.Model):
         "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
     )
 
+    aftersales_return_address_id = fields.Many2one(
+        "res.partner",
+        string="Return Address",
+        check_company=True,
+        help="Where customers send or bring returned goods; the warehouse "
+        "address when empty.",
+    )
+    aftersales_rma_coupon_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Return Compensation Coupon",
+        check_company=True,
+        domain="[('program_type', 'in', "
+        "('coupons', 'gift_card', 'next_order_coupons'))]",
+        help="Coupon program: a coupon is given to the customer when a return "
+        "is approved for a reason that is our fault.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

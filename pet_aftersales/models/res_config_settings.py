@@ -63,3 +63,10 @@ class ResConfigSettings(models.TransientModel):
         action["domain"] = [("company_id", "=", self.company_id.id)]
         action["context"] = {"default_company_id": self.company_id.id}
         return action
+
+    aftersales_return_address_id = fields.Many2one(
+        related="company_id.aftersales_return_address_id", readonly=False
+    )
+    aftersales_rma_coupon_program_id = fields.Many2one(
+        related="company_id.aftersales_rma_coupon_program_id", readonly=False
+    )

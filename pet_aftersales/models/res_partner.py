@@ -32,8 +32,6 @@ class ResPartner(models.Model):
     csat_average = fields.Float(
         string="Average Satisfaction",
         readonly=True,
-        compute="_compute_csat_average",
-        store=True,
         aggregator="avg",
         help="Average satisfaction score (0-100) of the customer's surveyed " "cases.",
     )
@@ -126,13 +124,12 @@ class ResPartner(models.Model):
                 threshold > 0 and partner.aftersales_sales_12m >= threshold
             )
 
-    @api.depends(
-        "aftersales_case_ids.csat_score",
-        "aftersales_case_ids.feedback_date",
-        "aftersales_rma_ids.csat_score",
-        "aftersales_rma_ids.feedback_date",
-    )
-    def _compute_csat_average(self):
+    def _aftersales_update_csat_average(self):
+        """Store the mean score of the feedback on the partners' cases/returns.
+
+        Called when feedback lands, rather than a compute depending on the
+        case and return lists, which would cost queries on every new return.
+        """
         totals = {partner.id: [0.0, 0] for partner in self}
         partner_ids = [pid for pid in self.ids if pid]
         if partner_ids:
@@ -155,9 +152,14 @@ class ResPartner(models.Model):
                 for partner, score_sum, count in groups:
                     totals[partner.id][0] += score_sum
                     totals[partner.id][1] += count
+        by_value = {}
         for partner in self:
             score_sum, count = totals.get(partner.id, (0.0, 0))
-            partner.csat_average = round(score_sum / count, 2) if count else 0.0
+            value = round(score_sum / count, 2) if count else 0.0
+            if partner.csat_average != value:
+                by_value.setdefault(value, []).append(partner.id)
+        for value, ids in by_value.items():
+            self.browse(ids).write({"csat_average": value})
 
     def _compute_aftersales_feedback_points(self):
         groups = (

@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -127,3 +129,132 @@ class SaleOrder(models.Model):
             action["domain"] = [("id", "in", cases.ids)]
             action["context"] = {}
         return action
+
+    # ------------------------------------------------------------
+    # RETURNS
+    # ------------------------------------------------------------
+
+    def action_aftersales_request_return(self):
+        """Open a new return prefilled with what was delivered and can still
+        come back."""
+        self.ensure_one()
+        if self.state != "sale":
+            raise UserError(self.env._("Only confirmed orders can be returned."))
+        line_vals = self.env["aftersales.rma"]._prepare_line_vals_from_sale_lines(
+            self.order_line.filtered(lambda line: not line.display_type)
+        )
+        if not line_vals:
+            raise UserError(
+                self.env._(
+                    "Nothing can be returned on %(order)s: nothing delivered yet, "
+                    "or everything already returned.",
+                    order=self.name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Return"),
+            "res_model": "aftersales.rma",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_sale_order_id": self.id,
+                "default_company_id": self.company_id.id,
+                "default_line_ids": [Command.create(vals) for vals in line_vals],
+            },
+        }
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _aftersales_done_outgoing_moves(self):
+        """Done moves that brought each line's goods to the customer (the last
+        step of a multi-step route only), per line id."""
+        self.move_ids.mapped("move_line_ids.lot_id")  # prefetch for all lines
+        result = {}
+        for line in self:
+            outgoing = line._get_outgoing_incoming_moves()[0]
+            result[line.id] = outgoing.filtered(lambda m: m.state == "done")
+        return result
+
+    def _aftersales_delivery_dates(self):
+        """When each delivered line was last delivered, per line id."""
+        result = {}
+        for line_id, moves in self._aftersales_done_outgoing_moves().items():
+            dates = [m.picking_id.date_done or m.date for m in moves]
+            if dates:
+                result[line_id] = max(dates)
+        return result
+
+    def _aftersales_shipped_qty(self):
+        """Quantity sent to the customer (deliveries, exchanges), in the line's
+        unit, returns not deducted: the ceiling of all returns requested."""
+        moves_by_line = self._aftersales_done_outgoing_moves()
+        return {
+            line.id: sum(
+                move.product_uom._compute_quantity(
+                    move.quantity, line.product_uom, rounding_method="HALF-UP"
+                )
+                for move in moves_by_line[line.id]
+            )
+            for line in self
+        }
+
+    def _aftersales_returnable_qty(self):
+        """Quantity that can still be asked back, per line id."""
+        shipped = self._aftersales_shipped_qty()
+        requested = dict(
+            self.env["aftersales.rma.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_line_id", "in", self.ids),
+                    ("rma_id.state", "!=", "cancelled"),
+                ],
+                ["sale_line_id"],
+                ["quantity:sum"],
+            )
+        )
+        return {
+            line.id: max(shipped.get(line.id, 0.0) - requested.get(line, 0.0), 0.0)
+            for line in self
+        }
+
+    def _aftersales_delivered_lots(self):
+        """Lots delivered on each line, per line id."""
+        result = {}
+        for line_id, moves in self._aftersales_done_outgoing_moves().items():
+            result[line_id] = moves.move_line_ids.lot_id
+        return result
+
+    def _aftersales_returnable_lot_qty(self):
+        """Per line id, {lot: delivered quantity not asked back yet}."""
+        requested = defaultdict(float)
+        for sale_line, lot, qty in (
+            self.env["aftersales.rma.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_line_id", "in", self.ids),
+                    ("lot_id", "!=", False),
+                    ("rma_id.state", "!=", "cancelled"),
+                ],
+                ["sale_line_id", "lot_id"],
+                ["quantity:sum"],
+            )
+        ):
+            requested[(sale_line.id, lot)] += qty
+        result = {}
+        for line_id, moves in self._aftersales_done_outgoing_moves().items():
+            lots = defaultdict(float)
+            for move_line in moves.move_line_ids.filtered("lot_id"):
+                lots[move_line.lot_id] += move_line.quantity
+            result[line_id] = {
+                lot: qty - requested[(line_id, lot)]
+                for lot, qty in lots.items()
+                if qty - requested[(line_id, lot)] > 0
+            }
+        return result

@@ -46,8 +46,11 @@ class TestCaseFlow(AftersalesCaseCommon):
         case = self._create_case(solution="repair").with_context(
             tracking_disable=False, mail_notrack=False
         )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         case.action_close()
         self.env.flush_all()
+        self.env.cr.precommit.run()
         mails = case.message_ids.filtered(
             lambda m: self.customer in m.partner_ids and "solved" in (m.subject or "")
         )
@@ -102,8 +105,11 @@ class TestCaseFlow(AftersalesCaseCommon):
         case = self._create_case(user_id=self.agent.id).with_context(
             tracking_disable=False, mail_notrack=False
         )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         case.user_id = self.agent2
         self.env.flush_all()
+        self.env.cr.precommit.run()
         tracked = case.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "user_id"
         )

@@ -1,0 +1,86 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+
+from .common import AftersalesCaseCommon
+
+
+class TestCaseAccess(AftersalesCaseCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team_case = cls._create_case(name="Team case")
+        cls.other_case = cls._create_case(
+            name="Other team case", category_id=False, team_id=cls.other_team.id
+        )
+        cls.own_case = cls._create_case(
+            name="Assigned to outsider",
+            category_id=False,
+            team_id=cls.team.id,
+            user_id=cls.outsider_agent.id,
+        )
+        cls.all_cases = cls.team_case | cls.other_case | cls.own_case
+
+    def _visible(self, user):
+        return (
+            self.env["aftersales.case"]
+            .with_user(user)
+            .search([("id", "in", self.all_cases.ids)])
+        )
+
+    def test_agent_sees_the_cases_of_their_teams(self):
+        self.assertEqual(self._visible(self.agent), self.team_case | self.own_case)
+        self.assertEqual(
+            self._visible(self.outsider_agent), self.other_case | self.own_case
+        )
+        with self.assertRaises(AccessError):
+            self.other_case.with_user(self.agent).read(["name"])
+
+    def test_supervisor_and_manager_see_all(self):
+        self.assertEqual(self._visible(self.supervisor), self.all_cases)
+        self.assertEqual(self._visible(self.manager), self.all_cases)
+
+    def test_agent_cannot_delete_or_configure(self):
+        with self.assertRaises(AccessError):
+            self.team_case.with_user(self.agent).unlink()
+        with self.assertRaises(AccessError):
+            self.policy.with_user(self.agent).write({"response_hours": 99})
+        self.team_case.with_user(self.supervisor).unlink()
+
+    def test_internal_user_without_role_sees_nothing(self):
+        with self.assertRaises(AccessError):
+            self.env["aftersales.case"].with_user(self.internal_user).search([])
+
+    def test_multi_company(self):
+        other = self.env["res.company"].create({"name": "Pet Shop Shanghai"})
+        team_b = self.env["aftersales.team"].create(
+            {"name": "Shanghai desk", "company_id": other.id}
+        )
+        case_b = self.env["aftersales.case"].create(
+            {
+                "name": "Shanghai case",
+                "partner_id": self.customer.id,
+                "team_id": team_b.id,
+                "company_id": other.id,
+            }
+        )
+        self.assertTrue(case_b.reference)
+        self.assertFalse(
+            self.env["aftersales.case"]
+            .with_user(self.manager)
+            .search([("id", "=", case_b.id)])
+        )
+        self.manager.company_ids = [Command.link(other.id)]
+        self.assertEqual(
+            self.env["aftersales.case"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=[self.company.id, other.id])
+            .search([("id", "=", case_b.id)]),
+            case_b,
+        )
+        # the priority matrix of a new company is filled
+        self.assertEqual(
+            self.env["aftersales.priority.rule"].search_count(
+                [("company_id", "=", other.id)]
+            ),
+            9,
+        )
