@@ -35,6 +35,11 @@
         "data/aftersales_rma_cron_data.xml",
         "wizard/aftersales_rma_reject_views.xml",
         "data/aftersales_alert_data.xml",
+        "data/aftersales_survey_data.xml",
+        "data/aftersales_feedback_mail_data.xml",
+        "data/aftersales_feedback_cron_data.xml",
+        "report/aftersales_feedback_report_views.xml",
+        "wizard/aftersales_callback_views.xml",
         "views/aftersales_team_views.xml",
         "views/aftersales_category_views.xml",
         "views/aftersales_stage_views.xml",
@@ -52,6 +57,7 @@
         "views/pet_aftersales_menus.xml",
         "views/aftersales_portal_templates.xml",
         "report/aftersales_report_views.xml",
+        "views/aftersales_feedback_views.xml",
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",
@@ -59,6 +65,7 @@
         "demo/aftersales_rma_demo.xml",
         "demo/pet_profile_demo.xml",
         "demo/aftersales_portal_demo.xml",
+        "demo/aftersales_feedback_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -1,3 +1,4 @@
+from . import aftersales_feedback_mixin
 from . import aftersales_team
 from . import aftersales_category
 from . import aftersales_stage
@@ -15,3 +16,5 @@ from . import product
 from . import sale_order
 from . import stock_picking
 from . import mail_thread
+from . import survey_user_input
+from . import loyalty_history

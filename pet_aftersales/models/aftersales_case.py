@@ -35,7 +35,12 @@ PET_HEALTH_CODE = "pet_health"
 class AftersalesCase(models.Model):
     _name = "aftersales.case"
     _description = "After-sales Case"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "aftersales.feedback.mixin",
+    ]
     _order = "priority desc, id desc"
     _rec_names_search = ["name", "reference", "partner_id.name", "email_from"]
     _check_company_auto = True
@@ -1049,6 +1054,7 @@ class AftersalesCase(models.Model):
                     self.env._("No closing stage is configured for this team.")
                 )
             team_cases.write({"stage_id": stage.id})
+        cases._aftersales_request_feedback()
         return True
 
     def action_reopen(self):

@@ -12,7 +12,12 @@ APPROVER_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
 class AftersalesRma(models.Model):
     _name = "aftersales.rma"
     _description = "Return Authorization"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "aftersales.feedback.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -743,6 +748,7 @@ class AftersalesRma(models.Model):
             )
         todo.write({"state": "done"})
         todo._notify_customer("pet_aftersales.mail_template_rma_done")
+        todo._aftersales_request_feedback()
         return True
 
     def action_create_followup(self):

@@ -217,3 +217,14 @@ class ResCompany(models.Model):
         if score >= (company.aftersales_risk_medium_score or 5):
             return "medium"
         return "low"
+
+    @api.model
+    def _aftersales_init_feedback_settings(self):
+        """Give the shipped satisfaction survey to companies without one."""
+        survey = self.env.ref(
+            "pet_aftersales.aftersales_survey", raise_if_not_found=False
+        )
+        if survey:
+            self.search([("aftersales_survey_id", "=", False)]).write(
+                {"aftersales_survey_id": survey.id}
+            )

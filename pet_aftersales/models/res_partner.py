@@ -1,4 +1,6 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -22,12 +24,15 @@ class ResPartner(models.Model):
         string="Key Customer",
         index=True,
         tracking=True,
+        compute="_compute_is_key_customer",
+        store=True,
         help="High-value customer: call-backs by a named agent and priority "
-        "handling.",
+        "handling. Set by hand, or from confirmed sales over the last 12 months.",
     )
     csat_average = fields.Float(
         string="Average Satisfaction",
         readonly=True,
+        aggregator="avg",
         help="Average satisfaction score (0-100) of the customer's surveyed " "cases.",
     )
 
@@ -93,3 +98,132 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------
+    # SATISFACTION, KEY CUSTOMERS, FEEDBACK REWARDS
+    # ------------------------------------------------------------
+
+    key_customer_manual = fields.Boolean(
+        string="Key Customer by Hand",
+        tracking=True,
+        help="Always treat this customer as a key customer, whatever its sales.",
+    )
+    aftersales_sales_12m = fields.Float(
+        string="Confirmed Sales (12 Months)",
+        readonly=True,
+        help="Confirmed sales of the last 12 months in the company currency, "
+        "updated daily.",
+    )
+    aftersales_survey_opt_out = fields.Boolean(
+        string="No Satisfaction Surveys",
+        help="The customer asked not to receive satisfaction surveys.",
+    )
+    aftersales_feedback_points = fields.Float(
+        string="Feedback Points Earned",
+        compute="_compute_aftersales_feedback_points",
+    )
+
+    @api.depends("key_customer_manual", "aftersales_sales_12m", "company_id")
+    def _compute_is_key_customer(self):
+        for partner in self:
+            threshold = (
+                partner.company_id or self.env.company
+            ).aftersales_key_customer_amount
+            partner.is_key_customer = partner.key_customer_manual or bool(
+                threshold > 0 and partner.aftersales_sales_12m >= threshold
+            )
+
+    def _aftersales_update_csat_average(self):
+        """Store the mean score of the feedback on the partners' cases/returns.
+
+        Called when feedback lands, rather than a compute depending on the
+        case and return lists, which would cost queries on every new return.
+        """
+        totals = {partner.id: [0.0, 0] for partner in self}
+        partner_ids = [pid for pid in self.ids if pid]
+        if partner_ids:
+            domain = [
+                ("partner_id", "in", partner_ids),
+                ("feedback_date", "!=", False),
+                ("feedback_channel", "!=", False),
+            ]
+            for model in ("aftersales.case", "aftersales.rma"):
+                groups = (
+                    self.env[model]
+                    .sudo()
+                    .with_context(active_test=False)
+                    ._read_group(
+                        domain,
+                        ["partner_id"],
+                        ["csat_score:sum", "__count"],
+                    )
+                )
+                for partner, score_sum, count in groups:
+                    totals[partner.id][0] += score_sum
+                    totals[partner.id][1] += count
+        by_value = {}
+        for partner in self:
+            score_sum, count = totals.get(partner.id, (0.0, 0))
+            value = round(score_sum / count, 2) if count else 0.0
+            if partner.csat_average != value:
+                by_value.setdefault(value, []).append(partner.id)
+        for value, ids in by_value.items():
+            self.browse(ids).write({"csat_average": value})
+
+    def _compute_aftersales_feedback_points(self):
+        groups = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("aftersales_kind", "=", "feedback"),
+                    ("card_id.partner_id", "in", self.ids),
+                ],
+                ["card_id"],
+                ["issued:sum"],
+            )
+        )
+        points = dict.fromkeys(self.ids, 0.0)
+        for card, issued in groups:
+            points[card.partner_id.id] = points.get(card.partner_id.id, 0.0) + issued
+        for partner in self:
+            partner.aftersales_feedback_points = points.get(partner.id, 0.0)
+
+    @api.model
+    def _cron_aftersales_key_customers(self):
+        """Refresh the 12-month confirmed sales that make key customers."""
+        since = fields.Datetime.now() - timedelta(days=365)
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("state", "=", "sale"), ("date_order", ">=", since)],
+                ["partner_id", "company_id", "currency_id"],
+                ["amount_untaxed:sum"],
+            )
+        )
+        today = fields.Date.context_today(self)
+        sales = {}
+        for partner, company, currency, amount in groups:
+            commercial = partner.commercial_partner_id
+            converted = currency._convert(amount, company.currency_id, company, today)
+            sales[commercial.id] = sales.get(commercial.id, 0.0) + converted
+        current = self.with_context(active_test=False).search_fetch(
+            ["|", ("aftersales_sales_12m", "!=", 0), ("id", "in", list(sales))],
+            ["aftersales_sales_12m"],
+        )
+        by_amount = {}
+        for partner in current:
+            amount = round(sales.get(partner.id, 0.0), 2)
+            if partner.aftersales_sales_12m != amount:
+                by_amount.setdefault(amount, []).append(partner.id)
+        for amount, ids in by_amount.items():
+            self.browse(ids).write({"aftersales_sales_12m": amount})
+        # the threshold may have changed in Settings: recompute every candidate
+        candidates = self.with_context(active_test=False).search(
+            ["|", ("aftersales_sales_12m", "!=", 0), ("is_key_customer", "=", True)]
+        )
+        self.env.add_to_compute(self._fields["is_key_customer"], candidates)
+        candidates.flush_recordset(["is_key_customer"])
+        self.env["ir.cron"]._notify_progress(done=len(current), remaining=0)
+        return True

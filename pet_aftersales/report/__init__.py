@@ -1,3 +1,4 @@
+from . import aftersales_feedback_report
 from . import aftersales_case_report
 from . import aftersales_return_report
 from . import aftersales_churn_report

@@ -13,3 +13,9 @@ from . import test_case_flow
 from . import test_case_intake
 from . import test_case_access
 from . import test_case_tour
+from . import test_feedback_survey
+from . import test_feedback_callback
+from . import test_feedback_points
+from . import test_feedback_http
+from . import test_feedback_performance
+from . import test_feedback_report

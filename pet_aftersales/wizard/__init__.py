@@ -1,1 +1,2 @@
 from . import aftersales_rma_reject
+from . import aftersales_callback

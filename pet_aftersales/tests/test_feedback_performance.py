@@ -1,0 +1,57 @@
+from odoo.tests import users, warmup
+
+from .feedback_common import FeedbackCommon
+
+
+class TestFeedbackPerformance(FeedbackCommon):
+    """Pinned query counts of the two hot paths of the feedback flow."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.aftersales_survey_min_interval_days = 0
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {"name": f"Customer {index}", "email": f"customer{index}@example.com"}
+                for index in range(5)
+            ]
+        )
+
+    @users("as_agent")
+    @warmup
+    def test_close_batch_sends_surveys(self):
+        cases = (
+            self.env["aftersales.case"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"Case {partner.name}",
+                        "partner_id": partner.id,
+                        "team_id": self.team.id,
+                        "user_id": self.agent.id,
+                        "urgency": "low",
+                        "solution": "advice",
+                    }
+                    for partner in self.customers
+                ]
+            )
+            .with_user(self.env.user)
+        )
+        cases.write({"stage_id": cases[0]._get_closed_stage().id})
+        self.env.invalidate_all()
+        with self.assertQueryCount(as_agent=131):  # ~26 per case: answer + mail
+            cases._aftersales_request_feedback()
+        self.assertEqual(set(cases.mapped("feedback_state")), {"survey_sent"})
+
+    @warmup
+    def test_answer_scores_and_rewards(self):
+        case = self._closed_case()
+        user_input = case.survey_user_input_id
+        for dimension in ("speed", "solution", "attitude"):
+            user_input._save_lines(self.questions[dimension], "4")
+        self.env.invalidate_all()
+        with self.assertQueryCount(45):
+            user_input._mark_done()
+        self.assertEqual(case.csat_score, 75)
+        self.assertEqual(self._card().points, 10)
