@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make i18n`: regenerate pet_aftersales/i18n/pet_aftersales.pot from the code,
+# views and data of the addon, merge it into zh_CN.po and zh_TW.po and report
+# what is left to translate. Installs the addon (with demo data) on a scratch
+# copy of the cached template database, which is dropped afterwards.
+source "$(dirname "$0")/common.sh"
+setup_all
+apt_install gettext
+
+LANGS=(zh_CN zh_TW)
+I18N=$PA_ROOT/$PA_ADDON/i18n
+POT=$I18N/$PA_ADDON.pot
+DB=pa_i18n_$$
+trap 'drop_db $DB' EXIT
+mkdir -p "$I18N"
+
+TDEMO=$(template demo)
+say "Installing $PA_ADDON in a scratch copy of $TDEMO"
+copy_db "$TDEMO" "$DB"
+log=$PA_CACHE/i18n_$$.log
+odoo -d "$DB" -i "$PA_ADDON" --stop-after-init --log-level=warn --logfile="$log" \
+    || { tail -40 "$log" >&2; die "Installing $PA_ADDON failed"; }
+rm -f "$log"
+
+say "Exporting $POT"
+odoo -d "$DB" --modules="$PA_ADDON" --i18n-export="$POT" --log-level=warn --stop-after-init
+
+for lang in "${LANGS[@]}"; do
+    po=$I18N/$lang.po
+    if [ ! -f "$po" ]; then
+        say "Creating $po"
+        "$PA_PY" - "$POT" "$po" "$lang" <<'PY'
+import sys
+
+import polib
+
+pot, po_path, lang = sys.argv[1:]
+po = polib.pofile(pot)
+po.metadata["Language"] = lang
+po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+po.save(po_path)
+PY
+    fi
+    msgmerge --quiet --update --no-fuzzy-matching --backup=none --no-wrap "$po" "$POT"
+    # strings gone from the addon are dropped, not kept as obsolete `#~` entries
+    msgattrib --no-obsolete --no-wrap --output-file="$po" "$po"
+done
+
+say "Left to translate (scripts/po_todo.py <po> lists them as JSON; scripts/po_fill.py applies translations)"
+for lang in "${LANGS[@]}"; do
+    "$PA_PY" - "$I18N/$lang.po" "$lang" <<'PY'
+import sys
+
+import polib
+
+po = polib.pofile(sys.argv[1])
+todo = len(po.untranslated_entries()) + len(po.fuzzy_entries())
+print(f"{sys.argv[2]}: {todo} untranslated of {len([e for e in po if not e.obsolete])}")
+PY
+done
