@@ -20,8 +20,12 @@ import polib
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("po", help="the .po file")
-    parser.add_argument("--all", action="store_true", help="every entry, translated or not")
-    parser.add_argument("--ref", help="another .po whose translations are shown next to each msgid")
+    parser.add_argument(
+        "--all", action="store_true", help="every entry, translated or not"
+    )
+    parser.add_argument(
+        "--ref", help="another .po whose translations are shown next to each msgid"
+    )
     args = parser.parse_args()
     po = polib.pofile(args.po)
     entries = [
@@ -32,7 +36,10 @@ def main():
     if args.ref:
         ref = {e.msgid: e.msgstr for e in polib.pofile(args.ref) if not e.obsolete}
         out = {
-            e.msgid: {"msgstr": e.msgstr if args.all else "", "ref": ref.get(e.msgid, "")}
+            e.msgid: {
+                "msgstr": e.msgstr if args.all else "",
+                "ref": ref.get(e.msgid, ""),
+            }
             for e in entries
         }
     else:
