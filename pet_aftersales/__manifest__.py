@@ -43,6 +43,7 @@
     ],
     "demo": [
         "demo/pet_aftersales_demo.xml",
+        "demo/aftersales_i18n_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

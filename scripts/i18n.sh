@@ -23,7 +23,16 @@ odoo -d "$DB" -i "$PA_ADDON" --stop-after-init --log-level=warn --logfile="$log"
 rm -f "$log"
 
 say "Exporting $POT"
-odoo -d "$DB" --modules="$PA_ADDON" --i18n-export="$POT" --log-level=warn --stop-after-init
+new_pot=$PA_CACHE/i18n_$$.pot
+odoo -d "$DB" --modules="$PA_ADDON" --i18n-export="$new_pot" --log-level=warn --stop-after-init
+# keep the shipped file (and its dates) when no term changed: clean diffs
+same_terms() { diff -q <(grep -v -e '^"POT-Creation-Date' -e '^"PO-Revision-Date' "$1") \
+                       <(grep -v -e '^"POT-Creation-Date' -e '^"PO-Revision-Date' "$2") >/dev/null; }
+if [ -f "$POT" ] && same_terms "$POT" "$new_pot"; then
+    rm -f "$new_pot"; say "The .pot is up to date"
+else
+    mv "$new_pot" "$POT"
+fi
 
 for lang in "${LANGS[@]}"; do
     po=$I18N/$lang.po

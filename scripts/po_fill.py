@@ -12,6 +12,8 @@ so a typo in a key never goes unnoticed. Prints what is still untranslated.
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 
 import polib
@@ -41,6 +43,9 @@ def main():
             entry.flags.remove("fuzzy")
         applied += 1
     po.save(args.po)
+    if shutil.which("msgcat"):
+        # the layout msgmerge writes in `make i18n`, so that diffs show only changes
+        subprocess.run(["msgcat", "--no-wrap", "-o", args.po, args.po], check=True)
     todo = sum(1 for e in by_msgid.values() if not e.msgstr or "fuzzy" in e.flags)
     print(f"{args.po}: {applied} applied, {todo} still untranslated")
     for msgid in unknown:

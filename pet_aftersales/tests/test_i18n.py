@@ -236,3 +236,32 @@ class TestChineseForm(HttpCase):
             "pet_aftersales_zh_cn_case_form",
             login="as_agent_cn",
         )
+
+
+class TestChineseDemo(AftersalesCommon):
+    def test_chinese_demo_customers(self):
+        """The demo has a Shanghai customer writing zh_CN and a Taipei one
+        writing zh_TW, each with a pet and a case read in their own language."""
+        cn = self.env.ref("pet_aftersales.partner_demo_zh_cn")
+        tw = self.env.ref("pet_aftersales.partner_demo_zh_tw")
+        self.assertEqual((cn.lang, tw.lang), ("zh_CN", "zh_TW"))
+        self.assertIn("上海", cn.contact_address)
+        self.assertEqual(cn.country_id, self.env.ref("base.cn"))
+        self.assertEqual(tw.country_id, self.env.ref("base.tw"))
+        self.assertEqual(
+            self.env["pet.profile"]
+            .search([("partner_id", "in", (cn | tw).ids)])
+            .mapped("name"),
+            ["小黑", "豆豆"],
+        )
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        self.assertLessEqual({"zh_CN", "zh_TW"}, installed)
+        case_cn = self.env.ref("pet_aftersales.aftersales_case_demo_zh_cn")
+        case_tw = self.env.ref("pet_aftersales.aftersales_case_demo_zh_tw")
+        self.assertEqual(
+            case_cn.with_context(lang=cn.lang).category_id.name, "物流配送"
+        )
+        self.assertEqual(
+            case_tw.with_context(lang=tw.lang).category_id.name, "食品安全"
+        )
+        self.assertEqual(case_tw.with_context(lang=tw.lang).stage_id.name, "新建立")
