@@ -53,6 +53,9 @@ PY
     msgmerge --quiet --update --no-fuzzy-matching --backup=none --no-wrap "$po" "$POT"
     # strings gone from the addon are dropped, not kept as obsolete `#~` entries
     msgattrib --no-obsolete --no-wrap --output-file="$po" "$po"
+    # terms translated ahead of their code (scripts/i18n_memory/): fill the gaps
+    memory=$PA_ROOT/scripts/i18n_memory/$lang.json
+    if [ -f "$memory" ]; then "$PA_PY" "$PA_ROOT/scripts/po_fill.py" --memory "$po" "$memory" >/dev/null; fi
 done
 
 say "Left to translate (scripts/po_todo.py <po> lists them as JSON; scripts/po_fill.py applies translations)"

@@ -8,6 +8,10 @@ are ignored (a JSON produced by po_todo.py can be applied half-filled). Values
 may also be {"msgstr": "..."} objects (the `--ref` output of po_todo.py).
 msgids that the .po does not have are listed on stderr and the exit code is 1,
 so a typo in a key never goes unnoticed. Prints what is still untranslated.
+
+`--memory` applies a translation memory instead (scripts/i18n_memory/*.json,
+`make i18n` does it): only empty or fuzzy entries are filled, and msgids the
+.po does not have (yet) are ignored.
 """
 
 import argparse
@@ -23,6 +27,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("po", help="the .po file to update")
     parser.add_argument("json", help="JSON object {msgid: msgstr}")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="fill only untranslated entries, ignore msgids the .po lacks",
+    )
     args = parser.parse_args()
     with open(args.json, encoding="utf-8") as f:
         translations = json.load(f)
@@ -36,7 +45,10 @@ def main():
             continue
         entry = by_msgid.get(msgid)
         if entry is None:
-            unknown.append(msgid)
+            if not args.memory:
+                unknown.append(msgid)
+            continue
+        if args.memory and entry.msgstr and "fuzzy" not in entry.flags:
             continue
         entry.msgstr = msgstr
         if "fuzzy" in entry.flags:

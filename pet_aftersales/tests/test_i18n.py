@@ -13,12 +13,14 @@ from .common import AftersalesCommon
 MODULE = "pet_aftersales"
 LANGS = ("zh_CN", "zh_TW")
 
-# printf-style (%s, %d, %(name)s, %%), str.format ({}, {name}), HTML/QWeb tags
-# and QWeb directives: they must come out of a translation exactly as they went in.
+# printf-style (%s, %d, %(name)s, %%), str.format ({}, {name}), inline
+# templates ({{ object.name }}), HTML/QWeb tags and QWeb directives with their
+# expressions: they must come out of a translation exactly as they went in.
 PRINTF_RE = re.compile(r"%(?:\([\w.]+\))?[-#0+]*\d*(?:\.\d+)?[sdifrxX%]")
 FORMAT_RE = re.compile(r"\{\w*\}")
+INLINE_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}")
 TAG_RE = re.compile(r"</?[a-zA-Z][\w.-]*(?=[\s/>])")
-QWEB_ATTR_RE = re.compile(r"\bt-[\w-]+(?==)")
+QWEB_ATTR_RE = re.compile(r"""\bt-[\w-]+=(?:"[^"]*"|'[^']*')""")
 
 # Characters that exist only in simplified writing, with their traditional
 # forms: a zh_TW translation must not contain the former, nor zh_CN the latter.
@@ -37,6 +39,7 @@ def _placeholders(text):
     return Counter(
         PRINTF_RE.findall(text)
         + FORMAT_RE.findall(text)
+        + INLINE_TEMPLATE_RE.findall(text)
         + TAG_RE.findall(text)
         + QWEB_ATTR_RE.findall(text)
     )
@@ -115,6 +118,12 @@ class TestShippedTranslations(AftersalesCommon):
         self.assertNotEqual(_placeholders("{} cases"), _placeholders("{name} 件"))
         self.assertNotEqual(
             _placeholders('<span t-out="x"/>'), _placeholders("<span/>")
+        )
+        self.assertNotEqual(
+            _placeholders('<span t-out="x"/>'), _placeholders('<span t-out="y"/>')
+        )
+        self.assertNotEqual(
+            _placeholders("[{{ object.name }}] Solved"), _placeholders("已解决")
         )
         self.assertEqual(
             _placeholders('%s <b t-esc="n"/> %(x)d {y}'),
