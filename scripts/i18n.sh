@@ -24,7 +24,14 @@ rm -f "$log"
 
 say "Exporting $POT"
 new_pot=$PA_CACHE/i18n_$$.pot
-odoo -d "$DB" --modules="$PA_ADDON" --i18n-export="$new_pot" --log-level=warn --stop-after-init
+export_log=$PA_CACHE/i18n_export_$$.log
+odoo -d "$DB" --modules="$PA_ADDON" --i18n-export="$new_pot" --log-level=warn --stop-after-init \
+    --logfile="$export_log"
+# a file the extractor cannot parse loses all its terms: never let that pass
+if grep -E -A12 "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$export_log" >&2; then
+    rm -f "$new_pot" "$export_log"; die "The export logged errors (above): fix the code, then rerun"
+fi
+rm -f "$export_log"
 # keep the shipped file (and its dates) when no term changed: clean diffs
 same_terms() { diff -q <(grep -v -e '^"POT-Creation-Date' -e '^"PO-Revision-Date' "$1") \
                        <(grep -v -e '^"POT-Creation-Date' -e '^"PO-Revision-Date' "$2") >/dev/null; }
