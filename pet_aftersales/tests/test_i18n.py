@@ -229,8 +229,8 @@ class TestShippedTranslations(AftersalesCommon):
 
 @tagged("post_install", "-at_install")
 class TestChineseForm(HttpCase):
-    def test_zh_cn_agent_sees_chinese_case_form(self):
-        """A zh_CN agent opens a new case in the browser and reads Chinese labels."""
+    def setUp(self):
+        super().setUp()
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"].search(
             [("name", "=", MODULE)]
@@ -238,11 +238,39 @@ class TestChineseForm(HttpCase):
         new_test_user(
             self.env,
             login="as_agent_cn",
+            password="as_agent_cn",
             name="王芳",
             lang="zh_CN",
             tz="Asia/Shanghai",
             groups="base.group_user,pet_aftersales.pet_aftersales_group_agent",
         )
+
+    def test_zh_cn_agent_gets_chinese_case_form_over_http(self):
+        """What the web client asks the server for a zh_CN agent's case form
+        (session context, then the form view and its fields) is Chinese."""
+        self.authenticate("as_agent_cn", "as_agent_cn")
+        session = self.make_jsonrpc_request("/web/session/get_session_info")
+        context = session["user_context"]
+        self.assertEqual(context["lang"], "zh_CN")
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/aftersales.case/get_views",
+            {
+                "model": "aftersales.case",
+                "method": "get_views",
+                "args": [[[False, "form"]]],
+                "kwargs": {"context": context},
+            },
+        )
+        fields = result["models"]["aftersales.case"]["fields"]
+        self.assertEqual(fields["category_id"]["string"], "问题类别")
+        self.assertEqual(fields["channel"]["string"], "渠道")
+        self.assertIn(["chat", "在线客服"], fields["channel"]["selection"])
+        arch = result["views"]["form"]["arch"]
+        self.assertIn('string="解决方案"', arch)
+        self.assertNotIn('string="Solution"', arch)
+
+    def test_zh_cn_agent_sees_chinese_case_form(self):
+        """A zh_CN agent opens a new case in the browser and reads Chinese labels."""
         self.start_tour(
             "/odoo/action-pet_aftersales.aftersales_case_action/new",
             "pet_aftersales_zh_cn_case_form",
