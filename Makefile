@@ -16,3 +16,6 @@ stop:
 	@bash -c 'source scripts/common.sh && stop_pg'
 bench:
 	@bench/run.sh
+.PHONY: i18n
+i18n:
+	@scripts/i18n.sh

@@ -66,6 +66,7 @@
         "demo/pet_profile_demo.xml",
         "demo/aftersales_portal_demo.xml",
         "demo/aftersales_feedback_demo.xml",
+        "demo/aftersales_i18n_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -130,3 +130,39 @@ setup_all() {
     ensure_pg
     PA_CONF=$(odoo_conf)
 }
+
+# Template databases (the addon's Odoo dependencies, cached) and their copies.
+# The template is rebuilt when the Odoo tree or the manifest's depends change.
+addon_deps() {  # print the manifest's depends, comma-separated
+    "$PA_PY" -c "import ast,sys;print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" \
+        "$PA_ROOT/$PA_ADDON/__manifest__.py"
+}
+
+template() {  # template <demo|nodemo>: print the name of an up-to-date template db
+    local kind=$1 name="pa_tmpl_$1" lock="$PA_CACHE/$1.lock" deps odoo_id tmpl_key
+    deps=$(addon_deps)
+    odoo_id=$( (echo "$ODOO_PATH"; stat -c %Y "$ODOO_PATH/odoo/release.py"; sha1sum "$ODOO_PATH/odoo/release.py") | sha1sum | cut -c1-12)
+    tmpl_key="$deps@$odoo_id"
+    exec 9>"$lock"; flock 9
+    if db_exists "$name" && [ "$(psql -d postgres -Atqc "select shobj_description(oid,'pg_database') from pg_database where datname='$name'")" = "$tmpl_key" ]; then
+        flock -u 9; echo "$name"; return
+    fi
+    say "Building template database $name ($deps; ~2 minutes, once)"
+    dropdb --if-exists "$name"; rm -rf "$PA_DATADIR/filestore/$name"
+    local demo=(); [ "$kind" = nodemo ] && demo=(--without-demo=all)
+    odoo -d "$name" -i "$deps" "${demo[@]}" --stop-after-init --log-level=warn >&2
+    # build the asset bundles once, so every copy starts with warm assets
+    echo "env['ir.qweb']._pregenerate_assets_bundles(); env.cr.commit()" \
+        | odoo_shell -d "$name" --no-http --log-level=warn >/dev/null
+    psql -d postgres -qc "comment on database $name is '$tmpl_key'"
+    flock -u 9; echo "$name"
+}
+
+copy_db() {  # copy_db <template> <new>
+    dropdb --if-exists "$2"; rm -rf "$PA_DATADIR/filestore/$2"
+    createdb -T "$1" "$2"
+    if [ -d "$PA_DATADIR/filestore/$1" ]; then
+        mkdir -p "$PA_DATADIR/filestore"; cp -al "$PA_DATADIR/filestore/$1" "$PA_DATADIR/filestore/$2"
+    fi
+}
+drop_db() { dropdb --if-exists "$1" 2>/dev/null || true; rm -rf "$PA_DATADIR/filestore/$1"; }

@@ -710,10 +710,11 @@ class AftersalesCustomerPortal(CustomerPortal):
                     )
                 )
             if quantity > returnable[line]:
+                max_qty = f"{returnable[line]:g}"
                 raise PortalFormError(
                     env._(
                         "You can return at most %(qty)s of %(product)s.",
-                        qty=f"{returnable[line]:g}",
+                        qty=max_qty,
                         product=line.product_id.display_name,
                     )
                 )

@@ -1,4 +1,5 @@
 from . import test_foundation
+from . import test_i18n
 from . import test_alert
 from . import test_report
 from . import test_portal_pet
