@@ -943,6 +943,9 @@ class AftersalesCase(models.Model):
         self.filtered(lambda c: not c.resolved_date).write({"resolved_date": now})
         solved = self.filtered(lambda c: c.stage_id.solution_required)
         solved._schedule_callback()
+        # The survey (or the call-back of key customers) follows every solved
+        # case, whether closed by the button or dragged to the stage.
+        solved._aftersales_request_feedback()
 
     def _on_reopened(self):
         """Cases that went back from a closed to an open stage: second handling."""
@@ -1054,7 +1057,6 @@ class AftersalesCase(models.Model):
                     self.env._("No closing stage is configured for this team.")
                 )
             team_cases.write({"stage_id": stage.id})
-        cases._aftersales_request_feedback()
         return True
 
     def action_reopen(self):

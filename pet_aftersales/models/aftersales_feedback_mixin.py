@@ -132,6 +132,12 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             return self.env._("The customer does not want satisfaction surveys.")
         if partner.is_blacklisted:
             return self.env._("The customer's email address is blacklisted.")
+        pet = self._fields.get("pet_id") and self.pet_id
+        if pet and pet.deceased_date:
+            return self.env._(
+                "%(pet)s has passed away: no survey about this service.",
+                pet=pet.name,
+            )
         if partner.commercial_partner_id in surveyed_partners:
             return self.env._(
                 "The customer already got a satisfaction survey in the last "

@@ -23,6 +23,29 @@ class TestFeedbackSurvey(FeedbackCommon):
         mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
         self.assertIn(self.customer, mail.recipient_ids)
 
+    def test_case_dragged_to_solved_gets_the_survey(self):
+        """Dropping a case in the Solved column of the kanban is a close too."""
+        case = self._make_case()
+        case.with_user(self.agent).write(
+            {"stage_id": self.env.ref("pet_aftersales.aftersales_stage_solved").id}
+        )
+        self.assertEqual(case.feedback_state, "survey_sent")
+        self.assertEqual(case.survey_user_input_id.aftersales_case_id, case)
+
+    def test_no_survey_about_a_deceased_pet(self):
+        pet = self.env["pet.profile"].create(
+            {
+                "name": "Lucky",
+                "partner_id": self.customer.id,
+                "species": "dog",
+                "deceased_date": fields.Date.today(),
+            }
+        )
+        case = self._closed_case(pet_id=pet.id)
+        self.assertEqual(case.feedback_state, "skipped")
+        self.assertFalse(case.survey_user_input_id)
+        self.assertIn("Lucky", case.feedback_skip_reason)
+
     def test_rma_done_sends_survey(self):
         rma = self.env["aftersales.rma"].create(
             {"partner_id": self.customer.id, "state": "received"}

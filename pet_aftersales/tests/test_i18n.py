@@ -9,6 +9,7 @@ from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
 from .common import AftersalesCommon
+from .test_portal_security import PortalFixture
 
 MODULE = "pet_aftersales"
 LANGS = ("zh_CN", "zh_TW")
@@ -173,7 +174,7 @@ class TestShippedTranslations(AftersalesCommon):
                 "狗",
                 "公",
                 "解决方案",
-                "已关闭",
+                "只有已关闭的服务单才能重新打开",
             ),
             "zh_TW": (
                 "售後",
@@ -183,13 +184,12 @@ class TestShippedTranslations(AftersalesCommon):
                 "狗",
                 "公",
                 "解決方案",
-                "已結案",
+                "只有已結案的案件才能重新開啟",
             ),
         }
         case = self.env["aftersales.case"].create(
             {"name": "Torn bag", "partner_id": self.customer.id}
         )
-        case.stage_id = self.env.ref("pet_aftersales.aftersales_stage_solved")
         for lang, (
             app,
             cases,
@@ -223,8 +223,9 @@ class TestShippedTranslations(AftersalesCommon):
                     .get_views([(False, "form")])["views"]["form"]["arch"]
                 )
                 self.assertIn(f'string="{page}"', form)
+                # Reopening an open case: the error speaks the user's language.
                 with self.assertRaisesRegex(UserError, closed):
-                    case.with_context(lang=lang).action_close()
+                    case.with_context(lang=lang).action_reopen()
 
 
 @tagged("post_install", "-at_install")
@@ -305,3 +306,41 @@ class TestChineseDemo(AftersalesCommon):
             case_tw.with_context(lang=tw.lang).category_id.name, "食品安全"
         )
         self.assertEqual(case_tw.with_context(lang=tw.lang).stage_id.name, "新建立")
+
+
+@tagged("post_install", "-at_install")
+class TestChineseCustomers(PortalFixture, HttpCase):
+    """Customers read mails and portal pages in their own Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._portal_fixture()
+        for lang in ("zh_CN", "zh_TW"):
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ir.module.module"].search(
+            [("name", "=", MODULE)]
+        )._update_translations(["zh_CN", "zh_TW"], overwrite=True)
+
+    def test_mail_to_zh_tw_customer_is_traditional(self):
+        customer = self.env.ref("pet_aftersales.partner_demo_zh_tw")
+        self.assertEqual(customer.lang, "zh_TW")
+        case = self.env["aftersales.case"].create(
+            {"name": "狗飼料已過期", "partner_id": customer.id}
+        )
+        message = case.message_post_with_source(
+            self.env.ref("pet_aftersales.mail_template_case_acknowledgement"),
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertIn("我們已收到您的售後申請", message.subject)
+        self.assertIn(case.reference, message.subject)
+        # Traditional, not simplified: no 们/后/请 of the zh_CN wording.
+        self.assertNotRegex(message.subject + message.body, "[们后请单]")
+
+    def test_portal_return_form_in_simplified_chinese(self):
+        self.portal_user.lang = "zh_CN"
+        self.authenticate("portal", "portal")
+        response = self.url_open(f"/my/orders/{self.order.id}/return")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("退货数量", response.text)
+        self.assertNotIn("Quantity to return", response.text)

@@ -152,7 +152,12 @@ class TestPortalSecurity(PortalFixture, HttpCase):
             },
         )
         self.assertEqual(response["aftersales_case_count"], own_cases)
-        self.assertEqual(response["aftersales_rma_count"], 0)
+        # The demo returns of this customer count, the other customer's don't.
+        own_rmas = self.env["aftersales.rma"].search(
+            [("partner_id", "child_of", self.portal_partner.commercial_partner_id.id)]
+        )
+        self.assertNotIn(self.other_rma, own_rmas)
+        self.assertEqual(response["aftersales_rma_count"], len(own_rmas))
         # Lucky, Mimi and Buddy of the demo data; never the other's Rex.
         self.assertEqual(
             response["pet_count"],
@@ -251,6 +256,31 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         response = self.url_open(f"/my/cases/{self.other_case.id}")
         self.assertNotIn("secret problem", response.text)
 
+    def test_links_inside_customer_mails_open_the_record(self):
+        """The link written in the case acknowledgement and in the return
+        mail opens the record for a customer without any login."""
+        for record, template, text in (
+            (
+                self.other_case,
+                "pet_aftersales.mail_template_case_acknowledgement",
+                "secret problem",
+            ),
+            (
+                self.other_rma,
+                "pet_aftersales.mail_template_rma_submitted",
+                self.other_rma.name,
+            ),
+        ):
+            message = record.message_post_with_source(
+                self.env.ref(template), subtype_xmlid="mail.mt_comment"
+            )
+            hrefs = re.findall(r'href="([^"]*access_token=[^"]*)"', message.body)
+            link = next(h for h in hrefs if record.access_url in h)
+            response = self.url_open(link.replace("&amp;", "&"))
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(record.access_url, response.url)
+            self.assertIn(text, response.text)
+
     def test_mail_view_links_open_with_token(self):
         """The "View" button of a mail to the customer goes through
         /mail/view with the record's token and lands on the portal page."""
@@ -275,13 +305,14 @@ class TestPortalSecurity(PortalFixture, HttpCase):
     def test_case_create_from_portal(self):
         self.authenticate("portal", "portal")
         team = self.env["aftersales.team"].create({"name": "Secret VIP team"})
+        intruder = new_test_user(self.env, login="intruder", groups="base.group_user")
         stage = self.env["aftersales.stage"].search([("is_closed", "=", True)], limit=1)
         other_company = self.env["res.company"].create({"name": "Other Co"})
         data = self._new_case_data(
             # Values the form does not offer: ignored.
             team_id=team.id,
             stage_id=stage.id,
-            user_id=self.env.ref("base.user_admin").id,
+            user_id=intruder.id,
             priority="3",
             company_id=other_company.id,
             partner_id=self.other_partner.id,
@@ -301,7 +332,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertEqual(case.channel, "portal")
         self.assertNotEqual(case.team_id, team)
         self.assertFalse(case.is_closed)
-        self.assertNotEqual(case.user_id, self.env.ref("base.user_admin"))
+        self.assertNotEqual(case.user_id, intruder)
         self.assertEqual(case.company_id, self.order.company_id)
         self.assertEqual(case.sale_order_id, self.order)
         self.assertEqual(case.product_id, self.product)
