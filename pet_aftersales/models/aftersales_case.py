@@ -311,27 +311,7 @@ class AftersalesCase(models.Model):
         "aftersales.case.checklist.item", "case_id", string="Checklist"
     )
     checklist_progress = fields.Float(compute="_compute_checklist_progress")
-    callback_date = fields.Date(string="Call-back Date", copy=False, index=True)
-    callback_done = fields.Boolean(string="Call-back Done", copy=False)
-    # Satisfaction
-    survey_user_input_id = fields.Many2one(
-        "survey.user_input", string="Survey Answer", copy=False
-    )
-    csat_score = fields.Float(
-        string="Satisfaction Score",
-        copy=False,
-        aggregator="avg",
-        help="Overall customer satisfaction, from 0 to 100.",
-    )
-    csat_speed = fields.Integer(
-        string="Response Speed Rating", copy=False, aggregator="avg"
-    )
-    csat_solution = fields.Integer(
-        string="Solution Rating", copy=False, aggregator="avg"
-    )
-    csat_attitude = fields.Integer(
-        string="Attitude Rating", copy=False, aggregator="avg"
-    )
+    # Call-back, survey answer and satisfaction scores: aftersales.feedback.mixin
 
     _sql_constraints = [
         (
