@@ -741,6 +741,10 @@ class AftersalesRma(models.Model):
             rma_sudo = rma.sudo()
             if rma.resolution == "refund":
                 rma_sudo._create_refunds(passed)
+                # no farming: the points the order earned go back pro rata
+                rma_sudo._aftersales_revoke_order_points(
+                    rma_sudo, rma_sudo._refunded_share(passed)
+                )
             else:
                 rma_sudo._create_exchange_picking(passed)
             rma_sudo._scrap_failed_lines(
@@ -955,6 +959,21 @@ class AftersalesRma(models.Model):
             lambda aml: aml.move_id.move_type == "out_invoice"
             and aml.move_id.state in ("draft", "posted")
         )
+
+    def _refunded_share(self, lines):
+        """Share (0-1) of the sale order's total that ``lines`` give back."""
+        self.ensure_one()
+        total = self.sale_order_id.amount_total
+        if not total:
+            return 0.0
+        value = sum(
+            line.received_qty
+            * line.sale_line_id.price_total
+            / line.sale_line_id.product_uom_qty
+            for line in lines
+            if line.sale_line_id.product_uom_qty
+        )
+        return value / total
 
     def _create_refunds(self, lines):
         """Credit the passed lines by reversing their invoice, line by line."""

@@ -50,6 +50,48 @@ class TestFeedbackPointsRevoke(FeedbackCommon):
         self.env["aftersales.rma"]._aftersales_revoke_order_points(rma, 0.5)
         self.assertEqual(card.points, 100)
 
+    def test_refund_takes_back_order_points(self):
+        """Finishing a refund return of half the order takes half its points."""
+        order = self._order_earning_points(qty=2)
+        card = self._card()
+        self.assertEqual(card.points, 200)
+        sale_line = order.order_line.filtered(
+            lambda line: line.product_id == self.product
+        )
+        delivery = order.picking_ids
+        delivery.move_ids.quantity = 2
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        rma = self.env["aftersales.rma"].create(
+            {
+                "partner_id": self.customer.id,
+                "sale_order_id": order.id,
+                "resolution": "refund",
+                "state": "received",
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "sale_line_id": sale_line.id,
+                            "product_id": self.product.id,
+                            "quantity": 1,
+                            "received_qty": 1,
+                            "inspection_result": "passed",
+                        },
+                    )
+                ],
+            }
+        )
+        rma.action_done()
+        self.assertEqual(rma.state, "done")
+        self.assertAlmostEqual(card.points, 100)
+        revoked = card.history_ids.filtered(lambda h: h.aftersales_rma_id == rma)
+        self.assertEqual(revoked.used, 100)
+        # a repeated click on Done takes nothing more
+        rma.action_done()
+        self.assertAlmostEqual(card.points, 100)
+
     def test_revoke_never_below_zero(self):
         order = self._order_earning_points()
         card = self._card()
