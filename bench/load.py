@@ -235,8 +235,8 @@ def load(env):
                is_closed, active, kanban_state, urgency, impact, priority,
                product_id, lot_id, responsibility, solution, response_deadline,
                resolution_deadline, first_response_date, resolved_date,
-               sla_status, reopen_count, csat_score, sla_start_date, create_uid,
-               write_uid, create_date, write_date)
+               sla_status, reopen_count, csat_score, feedback_state,
+               sla_start_date, create_uid, write_uid, create_date, write_date)
         SELECT 'Bench case ' || g,
                'AS/BENCH/' || lpad(g::text, 7, '0'),
                partner_id, 'customer' || partner_id || '@bench.example', %(company)s,
@@ -261,6 +261,7 @@ def load(env):
                (r_reopen < 0.05)::int,
                CASE WHEN closed AND r_csat < 0.4
                     THEN round((55 + r_csat * 112)::numeric, 0) END,
+               CASE WHEN closed AND r_csat < 0.4 THEN 'done' ELSE 'none' END,
                created, 1, 1, created, created
           FROM picked
             """,
@@ -301,7 +302,8 @@ def load(env):
             """
         INSERT INTO aftersales_rma (name, partner_id, company_id, case_id,
                reason_id, resolution, return_method, state, policy_ok,
-               shipping_paid_by, create_uid, write_uid, create_date, write_date)
+               shipping_paid_by, feedback_state, channel, create_uid, write_uid,
+               create_date, write_date)
         SELECT 'RMA/BENCH/' || lpad(g::text, 6, '0'), c.partner_id,
                c.company_id, c.id,
                (%(reasons)s)[1 + mod(g, array_length(%(reasons)s, 1))],
@@ -309,7 +311,8 @@ def load(env):
                'ship',
                (ARRAY['submitted', 'approved', 'received', 'done', 'done',
                       'done', 'rejected', 'cancelled'])[1 + mod(g, 8)],
-               TRUE, 'company', 1, 1,
+               TRUE, 'company', 'none',
+               CASE WHEN mod(g, 3) = 0 THEN 'backend' ELSE 'portal' END, 1, 1,
                c.create_date + interval '1 day', c.create_date + interval '1 day'
           FROM generate_series(1, %(rmas)s) g
           JOIN aftersales_case c ON c.id = %(first_case)s + g * 10 - 3

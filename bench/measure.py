@@ -67,7 +67,9 @@ def new_case_rows(env, count):
         SQL(
             """
         SELECT 'Bench new case ' || g, c.partner_id, c.company_id, c.channel,
-               c.team_id, c.user_id, c.category_id, c.stage_id, c.urgency,
+               c.team_id, c.user_id, c.category_id,
+               (SELECT id FROM aftersales_stage WHERE NOT is_closed
+                 ORDER BY sequence, id LIMIT 1), c.urgency,
                c.impact, c.product_id, c.lot_id
           FROM generate_series(1, %s) g
           JOIN aftersales_case c ON c.id = (
@@ -91,11 +93,11 @@ def insert_cases_raw(env, rows):
                    team_id, user_id, category_id, stage_id, urgency, impact,
                    product_id, lot_id, reference, is_closed, active,
                    kanban_state, priority, responsibility, solution,
-                   sla_start_date, create_uid, write_uid, create_date,
-                   write_date)
+                   feedback_state, sla_start_date, create_uid, write_uid,
+                   create_date, write_date)
             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, FALSE,
-                    TRUE, 'normal', '1', 'undetermined', 'none', %s, 1, 1, %s,
-                    %s)
+                    TRUE, 'normal', '1', 'undetermined', 'none', 'none', %s, 1, 1,
+                    %s, %s)
                 """,
                 *row,
                 f"AS/RAW/{i:05d}",
