@@ -30,7 +30,10 @@ DAYS = 730
 def step(env, label, query):
     start = time.perf_counter()
     env.cr.execute(query)
-    print(f"  {label}: {env.cr.rowcount} rows in {time.perf_counter() - start:.1f} s")
+    print(
+        f"  {label}: {env.cr.rowcount} rows in {time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
 
 
 def setup_orm(env):
@@ -110,6 +113,9 @@ def load(env):
             CUSTOMERS,
         ),
     )
+    # fresh statistics, else the planner walks the commercial_partner_id index
+    # it is updating (minutes instead of a second on 200,000 rows)
+    env.cr.execute("ANALYZE res_partner")
     env.cr.execute(
         "UPDATE res_partner SET commercial_partner_id = id "
         "WHERE ref = 'bench' AND commercial_partner_id IS NULL"
