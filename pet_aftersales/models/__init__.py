@@ -12,6 +12,7 @@ from . import aftersales_alert
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import product
 from . import sale_order
 from . import stock_picking

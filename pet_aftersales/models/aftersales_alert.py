@@ -14,9 +14,17 @@ RISK_CRITICAL_SCORE = 16
 OPEN_STATES = ("new", "acknowledged")
 
 
+def _by_id(records):
+    """{id: record} of a recordset, each record keeping the recordset's
+    prefetch, so that reading a field on one reads it for all."""
+    return {record.id: record for record in records}
+
+
 class AftersalesAlert(models.Model):
     _name = "aftersales.alert"
     _description = "After-sales Alert"
+    # above this many alerts to announce at once, managers get one digest
+    _aftersales_digest_size = 5
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_last_seen desc, id desc"
     _check_company_auto = True
@@ -220,41 +228,91 @@ class AftersalesAlert(models.Model):
     # NOTIFICATION
     # ------------------------------------------------------------
 
-    def _aftersales_managers(self):
-        """Active internal after-sales managers allowed in the alert's company."""
-        self.ensure_one()
-        group = self.env.ref("pet_aftersales.pet_aftersales_group_manager")
-        return group.sudo().users.filtered(
-            lambda u: not u.share and self.company_id in u.company_ids
-        )
-
     def _aftersales_notify_managers(self):
-        """Activity + mail to the after-sales managers for high/critical alerts."""
-        for alert in self.filtered(
+        """Activity + mail to the after-sales managers for high/critical alerts.
+
+        A few alerts are announced one by one, in each alert's chatter. A
+        burst (the first detection over the history, a bulk import of pet
+        health cases) still gives every manager a to-do on every alert, but
+        one digest mail per company instead of a mail per alert and per
+        to-do.
+        """
+        alerts = self.filtered(
             lambda a: a.severity in ("high", "critical") and a.state != "resolved"
-        ):
-            managers = alert._aftersales_managers()
+        )
+        group = self.env.ref("pet_aftersales.pet_aftersales_group_manager")
+        users = group.sudo().users.filtered(lambda u: not u.share)
+        for company, company_alerts in alerts.grouped("company_id").items():
+            managers = users.filtered(lambda u, c=company: c in u.company_ids)
             if not managers:
                 continue
-            for manager in managers:
-                alert.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=manager.id,
-                    summary=alert.name,
+            if len(company_alerts) > self._aftersales_digest_size:
+                company_alerts._aftersales_notify_digest(managers)
+                continue
+            for alert in company_alerts:
+                for manager in managers:
+                    alert.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        user_id=manager.id,
+                        summary=alert.name,
+                    )
+                alert.message_post_with_source(
+                    "pet_aftersales.aftersales_alert_notification",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=managers.partner_id.ids,
+                    subject=alert._aftersales_subject(),
                 )
-            alert.message_post_with_source(
-                "pet_aftersales.aftersales_alert_notification",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=managers.partner_id.ids,
-                subject=self.env._(
-                    "[%(severity)s] %(alert)s",
-                    severity=dict(
-                        alert._fields["severity"]._description_selection(self.env)
-                    )[alert.severity],
-                    alert=alert.name,
+
+    def _aftersales_subject(self):
+        self.ensure_one()
+        severities = dict(self._fields["severity"]._description_selection(self.env))
+        return self.env._(
+            "[%(severity)s] %(alert)s",
+            severity=severities[self.severity],
+            alert=self.name,
+        )
+
+    def _aftersales_notify_digest(self, managers):
+        """To-dos for every alert and manager in one batch, without their
+        one-by-one assignment mails, and one digest mail to the managers."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        deadline = todo._get_date_deadline()
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": alert.id,
+                    "activity_type_id": todo.id,
+                    "summary": alert.name,
+                    "user_id": manager.id,
+                    "date_deadline": deadline,
+                }
+                for alert in self
+                for manager in managers
+            ]
+        )
+        items = Markup("").join(
+            Markup('<li><a href="%s">%s</a></li>')
+            % (alert._notify_get_action_link("view"), alert._aftersales_subject())
+            for alert in self.sorted(lambda a: (-a.likelihood * a.impact, a.id))
+        )
+        self.env["mail.thread"].message_notify(
+            partner_ids=managers.partner_id.ids,
+            subject=self.env._(
+                "%(count)s new after-sales alerts need a decision", count=len(self)
+            ),
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "Each alert has a to-do for you: acknowledge it and decide "
+                    "on the contingency plan."
                 ),
-            )
+                items,
+            ),
+            email_layout_xmlid="mail.mail_notification_light",
+        )
 
     def _aftersales_reopen(self):
         """Reopen resolved alerts, unless their subject already has an open one."""
@@ -388,8 +446,12 @@ class AftersalesAlert(models.Model):
                 now=now,
             )
         )
-        products = self.env["product.product"].browse({r[3] for r in rows})
-        lots = self.env["stock.lot"].browse({r[2] for r in rows if r[1] == "lot"})
+        # records by id, iterated from one recordset so that their names
+        # are read in one query (recordset.browse(id) would not prefetch)
+        products = _by_id(self.env["product.product"].browse({r[3] for r in rows}))
+        lots = _by_id(
+            self.env["stock.lot"].browse({r[2] for r in rows if r[1] == "lot"})
+        )
         findings = []
         for (
             company_id,
@@ -403,14 +465,14 @@ class AftersalesAlert(models.Model):
             min_cases,
         ) in rows:
             if kind == "lot":
-                lot = lots.browse(subject_id)
+                lot = lots[subject_id]
                 subject = self.env._(
                     "lot %(lot)s of %(product)s",
                     lot=lot.name,
                     product=lot.product_id.display_name,
                 )
             else:
-                subject = products.browse(subject_id).display_name
+                subject = products[subject_id].display_name
             findings.append(
                 {
                     "company_id": company_id,
@@ -495,11 +557,11 @@ class AftersalesAlert(models.Model):
                 now=now,
             )
         )
-        teams = self.env["aftersales.team"].browse({r[1] for r in rows})
+        teams = _by_id(self.env["aftersales.team"].browse({r[1] for r in rows}))
         findings = []
         for company_id, team_id, total, case_ids, evidence, threshold in rows:
             rate = 100.0 * len(case_ids) / total
-            team = teams.browse(team_id)
+            team = teams[team_id]
             findings.append(
                 {
                     "company_id": company_id,
@@ -563,9 +625,9 @@ class AftersalesAlert(models.Model):
                 )
             )
             model = "aftersales.team" if kind == "team" else "product.product"
-            records = self.env[model].browse({r[1] for r in rows})
+            records = _by_id(self.env[model].browse({r[1] for r in rows}))
             for company_id, res_id, count, average, case_ids, evidence, limit in rows:
-                subject = records.browse(res_id).display_name
+                subject = records[res_id].display_name
                 findings.append(
                     {
                         "company_id": company_id,
@@ -642,7 +704,7 @@ class AftersalesAlert(models.Model):
                 now=now,
             )
         )
-        products = self.env["product.product"].browse({r[1] for r in rows})
+        products = _by_id(self.env["product.product"].browse({r[1] for r in rows}))
         findings = []
         for (
             company_id,
@@ -654,7 +716,7 @@ class AftersalesAlert(models.Model):
             target,
         ) in rows:
             rate = 100.0 * returned / delivered
-            product = products.browse(product_id)
+            product = products[product_id]
             findings.append(
                 {
                     "company_id": company_id,

@@ -105,6 +105,34 @@ class AftersalesTeam(models.Model):
             team.unassigned_case_count = counts[team.id]["unassigned"]
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        self._aftersales_membership_changed()
+        return teams
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "member_ids" in vals or "user_id" in vals:
+            self._aftersales_membership_changed()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self._aftersales_membership_changed()
+        return res
+
+    def _aftersales_membership_changed(self):
+        """The agents' case rule lists the ids of their teams
+        (res.users.aftersales_team_ids) so that PostgreSQL can use the
+        team index: recompute it and drop the cached rule domains."""
+        self.env["res.users"].invalidate_model(["aftersales_team_ids"])
+        self.env.registry.clear_cache()
+
+    # ------------------------------------------------------------
     # MAIL ALIAS
     # ------------------------------------------------------------
 

@@ -98,30 +98,34 @@ class AftersalesCaseReport(models.Model):
             c.is_closed AS is_closed,
             c.priority AS priority,
             1 AS nbr,
-            EXTRACT(EPOCH FROM c.first_response_date - c.create_date) / 3600.0
+            date_part('epoch', c.first_response_date - c.create_date) / 3600
                 AS first_response_hours,
-            EXTRACT(EPOCH FROM c.resolved_date - c.create_date) / 3600.0
+            date_part('epoch', c.resolved_date - c.create_date) / 3600
                 AS resolution_hours,
             CASE
-                WHEN c.sla_status = 'met' THEN 100.0
-                WHEN c.sla_status = 'failed' THEN 0.0
+                WHEN c.sla_status = 'met' THEN 100.0::float
+                WHEN c.sla_status = 'failed' THEN 0.0::float
                 WHEN c.resolved_date IS NULL OR c.resolution_deadline IS NULL
                     THEN NULL
-                WHEN c.resolved_date <= c.resolution_deadline THEN 100.0
-                ELSE 0.0
+                WHEN c.resolved_date <= c.resolution_deadline THEN 100.0::float
+                ELSE 0.0::float
             END AS sla_met_rate,
-            CASE WHEN c.reopen_count > 0 THEN 100.0 ELSE 0.0 END AS reopen_rate,
+            CASE WHEN c.reopen_count > 0 THEN 100.0::float ELSE 0.0::float END
+                AS reopen_rate,
             c.csat_score AS csat_score,
             CASE
                 WHEN c.csat_score IS NULL THEN NULL
-                WHEN c.csat_score >= rc.aftersales_csat_reopen_threshold THEN 100.0
-                ELSE 0.0
+                WHEN c.csat_score >= rc.aftersales_csat_reopen_threshold
+                    THEN 100.0::float
+                ELSE 0.0::float
             END AS satisfied_rate
             """
         )
 
     def _from(self):
-        return SQL("aftersales_case c JOIN res_company rc ON rc.id = c.company_id")
+        # LEFT JOIN: PostgreSQL leaves the company out of queries that do not
+        # read satisfied_rate
+        return SQL("aftersales_case c LEFT JOIN res_company rc ON rc.id = c.company_id")
 
     def _where(self):
         return SQL("c.active")

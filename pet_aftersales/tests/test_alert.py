@@ -287,6 +287,43 @@ class TestPetHealth(AlertCommon):
             alert.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         )
 
+    def test_burst_of_alerts_sends_one_digest(self):
+        """Many alerts at once (here a bulk import of pet health reports):
+        every manager still gets a to-do per alert, but one mail in all."""
+        count = self.Alert._aftersales_digest_size + 3
+        self.Case.create(
+            [
+                {
+                    "name": f"Dog sick after kibble #{i}",
+                    "partner_id": self.customer.id,
+                    "category_id": self.cat_health.id,
+                    "product_id": self.product.id,
+                    "lot_id": self.lot.id,
+                    "team_id": self.team.id,
+                    "pet_id": self.pet.id,
+                }
+                for i in range(count)
+            ]
+        )
+        alerts = self._alerts("pet_health", lot_id=self.lot.id)
+        self.assertEqual(len(alerts), count)
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for alert in alerts:
+            self.assertIn(
+                self.manager,
+                alert.activity_ids.filtered(
+                    lambda a: a.activity_type_id == todo
+                ).user_id,
+            )
+        # no mail per alert nor per to-do: one digest
+        to_manager = self.env["mail.message"].search(
+            [("partner_ids", "in", self.manager.partner_id.ids)]
+        )
+        self.assertEqual(len(to_manager), 1)
+        self.assertIn(f"{count} new after-sales alerts", to_manager.subject)
+        for alert in alerts:
+            self.assertIn(f'res_id={alert.id}"', to_manager.body)
+
     def test_medium_alert_does_not_notify(self):
         self._case()
         self._case()

@@ -35,6 +35,31 @@ class TestCaseAccess(AftersalesCaseCommon):
         with self.assertRaises(AccessError):
             self.other_case.with_user(self.agent).read(["name"])
 
+    def test_team_changes_apply_at_once(self):
+        """The rule lists the agent's teams: joining, leading or leaving a
+        team changes what they see without waiting for a cache to expire."""
+        self.assertNotIn(self.other_case, self._visible(self.agent))
+        self.other_team.member_ids = [Command.link(self.agent.id)]
+        self.assertIn(self.other_case, self._visible(self.agent))
+        self.other_team.member_ids = [Command.unlink(self.agent.id)]
+        self.assertNotIn(self.other_case, self._visible(self.agent))
+        self.other_team.user_id = self.agent
+        self.assertIn(self.other_case, self._visible(self.agent))
+        # an archived team's cases stay with its people
+        self.other_team.action_archive()
+        self.assertIn(self.other_case, self._visible(self.agent))
+        new_team = self.env["aftersales.team"].create(
+            {"name": "Night shift", "member_ids": [Command.set(self.agent2.ids)]}
+        )
+        night_case = self._create_case(
+            name="Night case", category_id=False, team_id=new_team.id
+        )
+        self.assertTrue(
+            self.env["aftersales.case"]
+            .with_user(self.agent2)
+            .search([("id", "=", night_case.id)])
+        )
+
     def test_supervisor_and_manager_see_all(self):
         self.assertEqual(self._visible(self.supervisor), self.all_cases)
         self.assertEqual(self._visible(self.manager), self.all_cases)

@@ -95,6 +95,43 @@ class TestReports(AftersalesCommon):
         )
         self.assertEqual(by_channel, {"email": 1, "phone": 3})
 
+        # the monthly analysis holds one row per channel here (email: c1,
+        # phone: c2-c4) and still gives the per-case averages, not averages
+        # of row averages (first response would read (2 + 5) / 2 = 3.5)
+        monthly = self.env["aftersales.case.report.monthly"]
+        monthly._aftersales_refresh()
+        monthly = monthly.with_user(self.manager)
+        rows = monthly.search([("team_id", "=", self.team.id)])
+        self.assertEqual(sorted(rows.mapped("channel")), ["email", "phone"])
+        self.assertEqual(rows.mapped("month"), [fields.Date.to_date("2026-03-01")] * 2)
+        [row] = monthly._read_group(
+            [("team_id", "=", self.team.id)],
+            ["team_id", "month:month"],
+            [
+                "nbr:sum",
+                "first_response_hours:avg",
+                "resolution_hours:avg",
+                "sla_met_rate:avg",
+                "reopen_rate:avg",
+                "csat_score:avg",
+                "satisfied_rate:avg",
+            ],
+        )
+        team, _month, nbr, first, resolution, sla, reopen, csat, satisfied = row
+        self.assertEqual((team, nbr), (self.team, 4))
+        self.assertAlmostEqual(first, 4.0)
+        self.assertAlmostEqual(resolution, 20.0)
+        self.assertAlmostEqual(sla, 50.0)
+        self.assertAlmostEqual(reopen, 25.0)
+        self.assertAlmostEqual(csat, 65.0)
+        self.assertAlmostEqual(satisfied, 50.0)
+        phone = rows.filtered(lambda r: r.channel == "phone")
+        self.assertEqual(phone.nbr, 3)
+        self.assertAlmostEqual(phone.first_response_hours, 5.0)  # (4 + 6) / 2
+        # refreshing again rebuilds the same rows, no duplicates
+        monthly.sudo()._aftersales_refresh()
+        self.assertEqual(monthly.search_count([("team_id", "=", self.team.id)]), 2)
+
     def test_return_analysis_figures(self):
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.company.id)], limit=1
@@ -260,6 +297,7 @@ class TestReports(AftersalesCommon):
     def test_reports_are_for_managers_only(self):
         models = (
             "aftersales.case.report",
+            "aftersales.case.report.monthly",
             "aftersales.rma.report",
             "aftersales.churn.report",
             "aftersales.overview",
@@ -273,6 +311,7 @@ class TestReports(AftersalesCommon):
         for xmlid in (
             "aftersales_overview_menu",
             "aftersales_case_report_menu",
+            "aftersales_case_report_monthly_menu",
             "aftersales_rma_report_menu",
             "aftersales_churn_report_menu",
         ):
