@@ -540,6 +540,11 @@ class AftersalesCase(models.Model):
             self._table,
             ["priority", "id"],
         )
+        # the agents' record rule ORs team, owner and author: each needs an
+        # index for PostgreSQL to combine them instead of scanning every case
+        tools.create_index(
+            self.env.cr, "aftersales_case_create_uid_index", self._table, ["create_uid"]
+        )
         return res
 
     # ------------------------------------------------------------

@@ -35,6 +35,28 @@ class TestCaseAccess(AftersalesCaseCommon):
         with self.assertRaises(AccessError):
             self.other_case.with_user(self.agent).read(["name"])
 
+    def test_agent_opens_a_case_for_another_team(self):
+        """Front-line intake: an agent logs a case that routes to a team they
+        are not in, and keeps seeing it; that team's agents see it too."""
+        case = (
+            self.env["aftersales.case"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "name": "Caller asks about the other team's product",
+                    "partner_id": self.customer.id,
+                    "team_id": self.other_team.id,
+                }
+            )
+        )
+        self.assertEqual(case.team_id, self.other_team)
+        self.assertEqual(case.with_user(self.agent).name, case.name)
+        self.assertIn(case, self._visible_all(self.outsider_agent))
+        self.assertNotIn(case, self._visible_all(self.agent2))
+
+    def _visible_all(self, user):
+        return self.env["aftersales.case"].with_user(user).search([])
+
     def test_team_changes_apply_at_once(self):
         """The rule lists the agent's teams: joining, leading or leaving a
         team changes what they see without waiting for a cache to expire."""

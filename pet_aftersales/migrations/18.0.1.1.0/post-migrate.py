@@ -1,12 +1,13 @@
 """18.0.1.1.0: the agents' case rule lists their team ids (indexable) instead
-of joining the team members in a sub-query. The rule lives in a noupdate
-block, so an update does not rewrite it by itself."""
+of joining the team members in a sub-query, and lets agents see the cases
+they opened for another team. The rule lives in a noupdate block, so an
+update does not rewrite it by itself."""
 
 from odoo import SUPERUSER_ID, api
 
 AGENT_RULE = (
-    "['|', '|', ('team_id', '=', False), ('user_id', '=', user.id), "
-    "('team_id', 'in', user.aftersales_team_ids.ids)]"
+    "['|', '|', '|', ('team_id', '=', False), ('user_id', '=', user.id), "
+    "('create_uid', '=', user.id), ('team_id', 'in', user.aftersales_team_ids.ids)]"
 )
 
 
