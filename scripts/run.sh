@@ -19,9 +19,12 @@ if db_exists "$DB"; then
     say "Updating $PA_ADDON in database '$DB'"
     odoo -d "$DB" -u "$PA_ADDON" --stop-after-init --log-level=warn
 else
-    say "Creating database '$DB' with demo data (first run: about 2 minutes)"
+    # a copy of the cached demo template (the one the tests use), then the addon
+    TDEMO=$(template demo)
+    say "Creating database '$DB' from $TDEMO with $PA_ADDON and its demo data"
+    copy_db "$TDEMO" "$DB"
     odoo -d "$DB" -i "$PA_ADDON" --stop-after-init --log-level=warn \
-        || { dropdb --if-exists "$DB"; die "Installing $PA_ADDON failed (log above)"; }
+        || { drop_db "$DB"; die "Installing $PA_ADDON failed (log above)"; }
 fi
 cat >&2 <<MSG
 

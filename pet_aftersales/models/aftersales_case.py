@@ -275,6 +275,22 @@ class AftersalesCase(models.Model):
         help="First message from staff to the customer.",
     )
     resolved_date = fields.Datetime(copy=False, index=True, readonly=True)
+    first_response_hours = fields.Float(
+        string="First Response (business hours)",
+        compute="_compute_work_hours",
+        store=True,
+        copy=False,
+        help="Working hours of the team's business hours from the creation to "
+        "the first staff reply (around the clock when the team has none).",
+    )
+    resolution_hours = fields.Float(
+        string="Resolution (business hours)",
+        compute="_compute_work_hours",
+        store=True,
+        copy=False,
+        help="Working hours of the team's business hours from the creation to "
+        "the resolution (around the clock when the team has none).",
+    )
     sla_warning_date = fields.Datetime(
         string="SLA at Risk from",
         compute="_compute_sla_status",
@@ -374,6 +390,20 @@ class AftersalesCase(models.Model):
                         company
                     )
                 case.team_id = default_teams[company]
+
+    @api.depends("first_response_date", "resolved_date")
+    def _compute_work_hours(self):
+        """Business hours up to the reply and the resolution, measured in the
+        calendar the team has when they happen (not recomputed afterwards)."""
+        requests = []
+        for case in self:
+            calendar = case.team_id.resource_calendar_id
+            requests.append((calendar, case.create_date, case.first_response_date))
+            requests.append((calendar, case.create_date, case.resolved_date))
+        hours = self._work_hours_batch(requests)
+        for case, first, resolution in zip(self, hours[::2], hours[1::2], strict=True):
+            case.first_response_hours = first
+            case.resolution_hours = resolution
 
     @api.depends("category_id")
     def _compute_urgency_impact(self):
@@ -799,18 +829,7 @@ class AftersalesCase(models.Model):
             span = timedelta(days=math.ceil(max_hours / hours_per_day * 7 / 5) + 14)
             pending = indexes
             for _attempt in range(8):
-                intervals = calendar._work_intervals_batch(
-                    pytz.utc.localize(begin), pytz.utc.localize(last + span)
-                )[False]
-                spans = [
-                    (start.astimezone(pytz.utc).replace(tzinfo=None), stop)
-                    for start, stop, _meta in intervals
-                ]
-                spans = [
-                    (start, stop.astimezone(pytz.utc).replace(tzinfo=None))
-                    for start, stop in spans
-                ]
-                stops = [stop for _start, stop in spans]
+                spans, stops = self._calendar_spans(calendar, begin, last + span)
                 missing = []
                 for index in pending:
                     _calendar, start, hours = requests[index]
@@ -823,6 +842,67 @@ class AftersalesCase(models.Model):
                     break
                 pending = missing
                 span *= 2
+        return results
+
+    @api.model
+    def _calendar_spans(self, calendar, begin, end):
+        """Working intervals of ``calendar`` between two naive UTC datetimes,
+        as sorted naive UTC ``(start, stop)`` pairs, and their stops."""
+        intervals = calendar._work_intervals_batch(
+            pytz.utc.localize(begin), pytz.utc.localize(end)
+        )[False]
+        spans = [
+            (
+                start.astimezone(pytz.utc).replace(tzinfo=None),
+                stop.astimezone(pytz.utc).replace(tzinfo=None),
+            )
+            for start, stop, _meta in intervals
+        ]
+        return spans, [stop for _start, stop in spans]
+
+    @api.model
+    def _work_hours_batch(self, requests):
+        """Working hours between two dates, one calendar query per calendar.
+
+        :param requests: list of ``(calendar, start, end)``, naive UTC; an
+            empty calendar counts around the clock.
+        :return: list of hours (0.0 when a date is missing).
+        """
+        results = [0.0] * len(requests)
+        by_calendar = defaultdict(list)
+        for index, (calendar, start, end) in enumerate(requests):
+            if not start or not end or end <= start:
+                continue
+            if calendar:
+                by_calendar[calendar].append(index)
+            else:
+                results[index] = (end - start).total_seconds() / 3600
+        for calendar, indexes in by_calendar.items():
+            spans, stops = self._calendar_spans(
+                calendar,
+                min(requests[i][1] for i in indexes),
+                max(requests[i][2] for i in indexes),
+            )
+            # worked seconds before each span, to answer every request in
+            # two binary searches
+            before, total = [], 0.0
+            for span_start, span_stop in spans:
+                before.append(total)
+                total += (span_stop - span_start).total_seconds()
+
+            def worked_until(
+                moment, spans=spans, stops=stops, before=before, total=total
+            ):
+                position = bisect.bisect_right(stops, moment)
+                if position == len(spans):
+                    return total
+                span_start = spans[position][0]
+                inside = max(0.0, (moment - span_start).total_seconds())
+                return before[position] + inside
+
+            for index in indexes:
+                _calendar, start, end = requests[index]
+                results[index] = (worked_until(end) - worked_until(start)) / 3600
         return results
 
     @staticmethod

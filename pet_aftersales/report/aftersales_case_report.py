@@ -41,17 +41,18 @@ class AftersalesCaseReport(models.Model):
     )
     nbr = fields.Integer(string="# Cases", readonly=True, aggregator="sum")
     first_response_hours = fields.Float(
-        string="First Response (wall-clock hours)",
+        string="First Response (business hours)",
         readonly=True,
         aggregator="avg",
-        help="Hours from creation to the first staff reply, calendar time "
-        "(nights and weekends included).",
+        help="Working hours of the team's business hours from creation to "
+        "the first staff reply.",
     )
     resolution_hours = fields.Float(
-        string="Resolution (wall-clock hours)",
+        string="Resolution (business hours)",
         readonly=True,
         aggregator="avg",
-        help="Hours from creation to resolution, calendar time.",
+        help="Working hours of the team's business hours from creation to "
+        "resolution.",
     )
     sla_met_rate = fields.Float(
         string="SLA Met (%)",
@@ -98,9 +99,10 @@ class AftersalesCaseReport(models.Model):
             c.is_closed AS is_closed,
             c.priority AS priority,
             1 AS nbr,
-            date_part('epoch', c.first_response_date - c.create_date) / 3600
-                AS first_response_hours,
-            date_part('epoch', c.resolved_date - c.create_date) / 3600
+            CASE WHEN c.first_response_date IS NOT NULL
+                THEN c.first_response_hours END AS first_response_hours,
+            CASE WHEN c.resolved_date IS NOT NULL
+                THEN c.resolution_hours END
                 AS resolution_hours,
             CASE
                 WHEN c.sla_status = 'met' THEN 100.0::float

@@ -41,14 +41,14 @@ class AftersalesCaseReportMonthly(models.Model):
     nbr = fields.Integer(string="# Cases", readonly=True, aggregator="sum")
     reopened_count = fields.Integer(string="# Reopened", readonly=True)
     first_response_hours = fields.Float(
-        string="First Response (wall-clock hours)", readonly=True, aggregator="avg"
+        string="First Response (business hours)", readonly=True, aggregator="avg"
     )
     first_response_sum = fields.Float(
         string="First Response Hours (total)", readonly=True
     )
     first_response_count = fields.Integer(string="# Responded", readonly=True)
     resolution_hours = fields.Float(
-        string="Resolution (wall-clock hours)", readonly=True, aggregator="avg"
+        string="Resolution (business hours)", readonly=True, aggregator="avg"
     )
     resolution_sum = fields.Float(string="Resolution Hours (total)", readonly=True)
     resolution_count = fields.Integer(string="# Resolved", readonly=True)

@@ -29,6 +29,9 @@ class TestReports(AftersalesCommon):
             [*values.values(), tuple(records.ids)],
         )
         records.invalidate_recordset()
+        # what a write would recompute (business hours, SLA status)
+        records.modified(list(values))
+        self.env.flush_all()
 
     def _case(self, **vals):
         return self.Case.create(
@@ -131,6 +134,60 @@ class TestReports(AftersalesCommon):
         # refreshing again rebuilds the same rows, no duplicates
         monthly.sudo()._aftersales_refresh()
         self.assertEqual(monthly.search_count([("team_id", "=", self.team.id)]), 2)
+
+    def test_times_are_business_hours(self):
+        """A case opened on Friday 16:00 and answered on Monday 10:00 waited
+        two working hours of a Mon-Fri 9-17 team, not 66 clock hours."""
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Mon-Fri 9-17 UTC",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9.0,
+                            "hour_to": 17.0,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        self.team.resource_calendar_id = calendar
+        friday = datetime(2026, 3, 6, 16, 0)
+        case = self._case()
+        self._set(case, create_date=friday)
+        case.write({"first_response_date": datetime(2026, 3, 9, 10, 0)})
+        self.assertAlmostEqual(case.first_response_hours, 2.0)
+        case.write({"resolved_date": datetime(2026, 3, 10, 12, 30)})
+        # Fri 16-17, Mon 9-17, Tue 9-12:30
+        self.assertAlmostEqual(case.resolution_hours, 12.5)
+        self.env.flush_all()
+        [row] = (
+            self.env["aftersales.case.report"]
+            .with_user(self.manager)
+            ._read_group(
+                [("case_id", "=", case.id)],
+                [],
+                ["first_response_hours:avg", "resolution_hours:avg"],
+            )
+        )
+        self.assertAlmostEqual(row[0], 2.0)
+        self.assertAlmostEqual(row[1], 12.5)
+        # a case still waiting for its reply is not counted as answered at once
+        waiting = self._case()
+        self.env.flush_all()
+        [(first,)] = (
+            self.env["aftersales.case.report"]
+            .with_user(self.manager)
+            ._read_group(
+                [("case_id", "=", waiting.id)], [], ["first_response_hours:avg"]
+            )
+        )
+        self.assertFalse(first)
 
     def test_return_analysis_figures(self):
         warehouse = self.env["stock.warehouse"].search(
