@@ -120,6 +120,18 @@ class AftersalesCaseDemo(models.AbstractModel):
                     case.id,
                 )
             )
+        # demo records by name, so that uninstalling removes them with the rest
+        # of the demo (before the stages they point to)
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {
+                    "xml_id": f"pet_aftersales.aftersales_case_history_{index}_demo",
+                    "record": case,
+                    "noupdate": True,
+                }
+                for index, case in enumerate(cases, 1)
+            ]
+        )
         cases.invalidate_recordset()
         cases.modified(
             [
