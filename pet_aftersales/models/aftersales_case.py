@@ -450,8 +450,9 @@ class AftersalesCase(models.Model):
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
+        dates = self._sla_next_dates_batch()
         for case in self:
-            case.sla_warning_date, case.sla_breach_date = case._sla_next_dates()
+            case.sla_warning_date, case.sla_breach_date = dates[case.id]
             case.sla_status = case._sla_status_at(now)
 
     @api.depends("checklist_item_ids.done")
@@ -917,25 +918,48 @@ class AftersalesCase(models.Model):
             remaining -= available
         return False
 
-    def _sla_next_dates(self):
-        """(warning date, breach date) of the targets still pending."""
-        self.ensure_one()
-        if self.is_closed:
-            return False, False
-        start = self.sla_start_date
-        warnings, breaches = [], []
-        targets = [self.resolution_deadline]
-        if not self.first_response_date:
-            targets.append(self.response_deadline)
-        for deadline in filter(None, targets):
-            breaches.append(deadline)
-            if start and deadline > start:
-                warnings.append(start + (deadline - start) * SLA_RISK_RATIO)
-            else:
-                warnings.append(deadline)
-        return (min(warnings) if warnings else False), (
-            min(breaches) if breaches else False
+    def _sla_next_dates_batch(self):
+        """{case id: (warning date, breach date)} of the targets still pending.
+
+        A case is at risk in the last 20 % of each window, counted in the
+        team's business hours: a window from Friday 16:00 to Monday 16:00 is
+        at risk from Monday 14:24, not from Monday 01:36.
+        """
+        result = dict.fromkeys(self.ids, (False, False))
+        windows = []
+        for case in self:
+            if case.is_closed:
+                continue
+            targets = [case.resolution_deadline]
+            if not case.first_response_date:
+                targets.append(case.response_deadline)
+            calendar = case.team_id.resource_calendar_id
+            windows += [
+                (case.id, calendar, case.sla_start_date, deadline)
+                for deadline in targets
+                if deadline
+            ]
+        hours = self._work_hours_batch(
+            [(calendar, start, deadline) for _id, calendar, start, deadline in windows]
         )
+        warnings_at = self._sla_plan_hours_batch(
+            [
+                (calendar, start, worked * SLA_RISK_RATIO)
+                for (_id, calendar, start, _deadline), worked in zip(
+                    windows, hours, strict=True
+                )
+            ]
+        )
+        by_case = defaultdict(lambda: ([], []))
+        for (case_id, _calendar, _start, deadline), warning in zip(
+            windows, warnings_at, strict=True
+        ):
+            warnings, breaches = by_case[case_id]
+            warnings.append(warning or deadline)
+            breaches.append(deadline)
+        for case_id, (warnings, breaches) in by_case.items():
+            result[case_id] = (min(warnings), min(breaches))
+        return result
 
     def _sla_status_at(self, now):
         self.ensure_one()
@@ -954,7 +978,7 @@ class AftersalesCase(models.Model):
             if self.response_deadline and not self.first_response_date:
                 failed = failed or end > self.response_deadline
             return "failed" if failed else "met"
-        warning, breach = self._sla_next_dates()
+        warning, breach = self.sla_warning_date, self.sla_breach_date
         if late_response or (breach and now >= breach):
             return "breached"
         if warning and now >= warning:

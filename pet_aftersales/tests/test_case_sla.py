@@ -103,6 +103,30 @@ class TestCaseSla(AftersalesCaseCommon):
         )
         self.assertTrue(case.first_response_date)
 
+    @freeze_time(FRIDAY_4PM)
+    def test_at_risk_counts_business_hours(self):
+        """The last 20 % of a window is counted in business hours: over a
+        weekend the case is not at risk from Saturday morning."""
+        case = self._create_case()
+        # response window Fri 16:00 -> Mon 10:00 is 2 business hours: at risk
+        # after 1.6 of them (Fri 16-17, Mon 9:00-9:36), not on Sat 06:24
+        self.assertEqual(case.sla_warning_date, datetime(2026, 11, 30, 9, 36))
+        with freeze_time(datetime(2026, 11, 27, 16, 30)):
+            case.with_user(self.agent).message_post(
+                body="We are on it",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        # resolution window Fri 16:00 -> Mon 16:00 is 8 business hours: at
+        # risk after 6.4 (Fri 16-17, Mon 9:00-14:24), not on Mon 01:36
+        self.assertEqual(case.sla_warning_date, datetime(2026, 11, 30, 14, 24))
+        with freeze_time(datetime(2026, 11, 30, 10, 0)):
+            self.env["aftersales.case"]._cron_sla_escalation()
+            self.assertEqual(case.sla_status, "on_track")
+        with freeze_time(datetime(2026, 11, 30, 14, 30)):
+            self.env["aftersales.case"]._cron_sla_escalation()
+            self.assertEqual(case.sla_status, "at_risk")
+
     def test_manual_deadline_in_the_past_is_refused(self):
         case = self._create_case()
         with self.assertRaises(UserError):
