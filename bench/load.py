@@ -337,11 +337,13 @@ def load(env):
         SQL(
             """
         INSERT INTO aftersales_rma_line (rma_id, sequence, company_id,
-               product_id, lot_id, uom_id, quantity, received_qty,
+               product_id, lot_id, uom_id, quantity, product_uom_qty,
+               received_qty,
                inspection_result, create_uid, write_uid, create_date,
                write_date)
         SELECT r.id, 10, r.company_id, bl.product_id, bl.lot_id, %s,
-               1 + mod(r.id, 3), 0, 'pending', 1, 1, r.create_date, r.create_date
+               1 + mod(r.id, 3), 1 + mod(r.id, 3), 0, 'pending', 1, 1,
+               r.create_date, r.create_date
           FROM aftersales_rma r
           JOIN bench_lot bl ON bl.n = 1 + mod(r.id::bigint * 7919, %s)
          WHERE r.name LIKE %s

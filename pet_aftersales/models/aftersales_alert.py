@@ -347,6 +347,8 @@ class AftersalesAlert(models.Model):
     @api.model
     def _cron_detect(self):
         """Run every detector; each one keeps one open alert per subject."""
+        # the detectors aggregate in SQL: write pending values first
+        self.env.flush_all()
         now = fields.Datetime.now()
         findings = []
         findings += self._aftersales_find_quality_clusters(now)
@@ -677,7 +679,7 @@ class AftersalesAlert(models.Model):
                        - make_interval(days => rc.aftersales_return_rate_days)
               GROUP BY sm.company_id, sm.product_id
             ), returned AS (
-                SELECT r.company_id, l.product_id, sum(l.quantity) AS qty,
+                SELECT r.company_id, l.product_id, sum(l.product_uom_qty) AS qty,
                        array_agg(DISTINCT r.case_id)
                            FILTER (WHERE r.case_id IS NOT NULL) AS case_ids,
                        max(r.create_date) AS evidence

@@ -114,7 +114,7 @@ class AftersalesRmaReport(models.Model):
                    r.state AS state,
                    r.resolution AS resolution,
                    TRUE AS is_return,
-                   l.quantity AS returned_qty,
+                   l.product_uom_qty AS returned_qty,
                    0.0 AS delivered_qty,
                    0.0 AS return_rate,
                    COALESCE((

@@ -265,12 +265,39 @@ class TestReports(AftersalesCommon):
         self.assertAlmostEqual(row[3], 5.0)  # 2 / 40, not a sum of row ratios
         self.assertAlmostEqual(row[4], 25.0)
         self.assertAlmostEqual(row[5], 5.0)
+
         by_reason = report._read_group(
             [("product_id", "=", self.product.id), ("is_return", "=", True)],
             ["reason_id"],
             ["returned_qty:sum"],
         )
         self.assertEqual(by_reason, [(reason, 2.0)])
+
+        # a return counted in dozens is compared with deliveries in units
+        self.env["aftersales.rma"].create(
+            {
+                "partner_id": self.customer.id,
+                "reason_id": reason.id,
+                "state": "approved",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 1,
+                            "uom_id": self.env.ref("uom.product_uom_dozen").id,
+                        }
+                    )
+                ],
+            }
+        )
+        self.env.flush_all()
+        [(returned, rate)] = report._read_group(
+            [("product_id", "=", self.product.id)],
+            [],
+            ["returned_qty:sum", "return_rate:sum"],
+        )
+        self.assertAlmostEqual(returned, 14.0)  # 2 units + 1 dozen
+        self.assertAlmostEqual(rate, 35.0)
 
     def _order(self, partner, date):
         order = self.env["sale.order"].create(
