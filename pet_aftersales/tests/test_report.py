@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import AftersalesCommon
 
@@ -405,3 +405,11 @@ class TestReports(AftersalesCommon):
         self.assertNotIn(
             self.env.ref("pet_aftersales.aftersales_case_report_menu").id, visible
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReportTour(HttpCase):
+    def test_manager_opens_case_analysis(self):
+        """The demo manager finds Case Analysis under Reporting, with the
+        demo history per team, in a real browser."""
+        self.start_tour("/odoo", "pet_aftersales_case_analysis", login="asmanager")
