@@ -328,11 +328,54 @@ class AftersalesCustomerPortal(CustomerPortal):
             "case": case_sudo,
             "attachments": self._aftersales_customer_attachments(case_sudo),
             "created": kw.get("created"),
+            "accepted": kw.get("accepted"),
+            "solution_label": dict(
+                case_sudo._fields["solution"]._description_selection(request.env)
+            ).get(case_sudo.solution),
         }
         values = self._get_page_view_values(
             case_sudo, access_token, values, "my_cases_history", False, **kw
         )
         return request.render("pet_aftersales.portal_my_case", values)
+
+    @http.route(
+        ["/my/cases/<int:case_id>/accept"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_case_accept_solution(self, case_id, access_token=None, **kw):
+        """The customer accepts the solution we proposed (客户确认)."""
+        try:
+            case_sudo = self._document_check_access(
+                "aftersales.case", case_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = f"/my/cases/{case_sudo.id}"
+        if access_token:
+            url += f"?access_token={access_token}"
+        if (
+            case_sudo.is_closed
+            or case_sudo.solution == "none"
+            or case_sudo.solution_confirmed_date
+        ):
+            # nothing to accept (any more): a second click changes nothing
+            return request.redirect(url)
+        case_sudo.action_confirm_solution()
+        label = dict(case_sudo._fields["solution"]._description_selection(request.env))[
+            case_sudo.solution
+        ]
+        case_sudo.message_post(
+            body=request.env._(
+                "I accept the proposed solution: %(solution)s.", solution=label
+            ),
+            author_id=case_sudo.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return request.redirect(url + ("&" if access_token else "?") + "accepted=1")
 
     def _aftersales_case_form_options(self):
         """What the new-case form offers: only the customer's own records."""

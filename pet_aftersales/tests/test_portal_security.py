@@ -243,6 +243,73 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         add_records(9)
         self.assertEqual(measure(), small)
 
+    def test_customer_accepts_the_proposed_solution(self):
+        """客户确认: the customer accepts our proposal on the case page, once;
+        a GET, a missing CSRF token or another customer's case change nothing."""
+        case = self.env["aftersales.case"].create(
+            {
+                "name": "Harness too small",
+                "partner_id": self.portal_partner.id,
+                "category_id": self.category.id,
+                "solution": "exchange",
+            }
+        )
+        url = f"/my/cases/{case.id}"
+        self.authenticate("portal", "portal")
+        self.assertIn("Accept this solution", self.url_open(url).text)
+        self.assertEqual(self.url_open(f"{url}/accept").status_code, 405)
+        self.assertEqual(
+            self._post(f"{url}/accept", {"accept": "1"}, csrf=False).status_code, 400
+        )
+        case.invalidate_recordset()
+        self.assertFalse(case.solution_confirmed_date)
+
+        response = self._post(f"{url}/accept", {"accept": "1"}, form_url=url)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("accepted=1", response.headers["Location"])
+        case.invalidate_recordset()
+        confirmed = case.solution_confirmed_date
+        self.assertTrue(confirmed)
+        accepted = case.message_ids.filtered(
+            lambda m: "I accept the proposed solution: Exchange" in (m.body or "")
+        )
+        self.assertEqual(accepted.author_id, self.portal_partner)
+        page = self.url_open(url).text
+        self.assertIn("You accepted it on", page)
+        self.assertNotIn("Accept this solution", page)
+        # a second click (say from a stale tab) changes nothing
+        self._post(f"{url}/accept", {"accept": "1"}, form_url="/my/cases/new")
+        case.invalidate_recordset()
+        self.assertEqual(case.solution_confirmed_date, confirmed)
+        self.assertEqual(
+            len(case.message_ids.filtered(lambda m: "I accept" in (m.body or ""))), 1
+        )
+        # another customer's case
+        self.other_case.solution = "return"
+        response = self._post(
+            f"/my/cases/{self.other_case.id}/accept",
+            {"accept": "1"},
+            form_url="/my/cases/new",
+        )
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.other_case.invalidate_recordset()
+        self.assertFalse(self.other_case.solution_confirmed_date)
+
+    def test_customer_accepts_with_the_mail_link(self):
+        """Without a login, the case's token link is enough to accept."""
+        self.other_case.solution = "return"
+        self.other_case._portal_ensure_token()
+        token = self.other_case.access_token
+        url = f"/my/cases/{self.other_case.id}?access_token={token}"
+        response = self._post(
+            f"/my/cases/{self.other_case.id}/accept",
+            {"access_token": token},
+            form_url=url,
+        )
+        self.assertIn("accepted=1", response.headers["Location"])
+        self.other_case.invalidate_recordset()
+        self.assertTrue(self.other_case.solution_confirmed_date)
+
     def test_case_mail_link_works_without_login(self):
         """The link of an acknowledgement mail opens the case through its
         token, for a customer who has no portal login."""
