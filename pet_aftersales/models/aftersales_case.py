@@ -1,4 +1,5 @@
 import bisect
+import itertools
 import logging
 import math
 from collections import defaultdict
@@ -884,27 +885,30 @@ class AftersalesCase(models.Model):
                 min(requests[i][1] for i in indexes),
                 max(requests[i][2] for i in indexes),
             )
-            # worked seconds before each span, to answer every request in
-            # two binary searches
-            before, total = [], 0.0
-            for span_start, span_stop in spans:
-                before.append(total)
-                total += (span_stop - span_start).total_seconds()
-
-            def worked_until(
-                moment, spans=spans, stops=stops, before=before, total=total
-            ):
-                position = bisect.bisect_right(stops, moment)
-                if position == len(spans):
-                    return total
-                span_start = spans[position][0]
-                inside = max(0.0, (moment - span_start).total_seconds())
-                return before[position] + inside
-
+            # worked seconds before each span: every request then costs two
+            # binary searches
+            before = list(
+                itertools.accumulate(
+                    ((stop - begin).total_seconds() for begin, stop in spans),
+                    initial=0.0,
+                )
+            )
             for index in indexes:
                 _calendar, start, end = requests[index]
-                results[index] = (worked_until(end) - worked_until(start)) / 3600
+                worked = self._worked_seconds(spans, stops, before, end)
+                worked -= self._worked_seconds(spans, stops, before, start)
+                results[index] = worked / 3600
         return results
+
+    @staticmethod
+    def _worked_seconds(spans, stops, before, moment):
+        """Seconds worked in ``spans`` up to ``moment``; ``before[i]`` holds
+        the seconds of the spans ahead of span ``i`` (and their total last)."""
+        position = bisect.bisect_right(stops, moment)
+        if position == len(spans):
+            return before[-1]
+        inside = (moment - spans[position][0]).total_seconds()
+        return before[position] + max(0.0, inside)
 
     @staticmethod
     def _sla_walk(spans, stops, start, hours):
