@@ -7,17 +7,13 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 setup_all
 DB=${PA_BENCH_DB:-pa_bench}
-DATA_DIR=$PA_DATADIR
 if [ "${PA_BENCH_RELOAD:-0}" = 1 ] && db_exists "$DB"; then
     dropdb "$DB"
 fi
 if ! db_exists "$DB"; then
-    say "Creating $DB from pa_tmpl_nodemo with pet_aftersales installed"
-    createdb -T pa_tmpl_nodemo "$DB"
-    if [ -d "$DATA_DIR/filestore/pa_tmpl_nodemo" ]; then
-        rm -rf "$DATA_DIR/filestore/$DB"
-        cp -al "$DATA_DIR/filestore/pa_tmpl_nodemo" "$DATA_DIR/filestore/$DB"
-    fi
+    TNODEMO=$(template nodemo)
+    say "Creating $DB from $TNODEMO with pet_aftersales installed"
+    copy_db "$TNODEMO" "$DB"
     odoo -d "$DB" -i pet_aftersales --stop-after-init --log-level=warn
     say "Loading the volume (SQL INSERT ... SELECT generate_series)"
     PYTHONPATH="$ODOO_PATH:bench" "$PA_PY" bench/load.py -c "$PA_CONF" -d "$DB"

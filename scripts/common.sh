@@ -5,9 +5,14 @@ set -euo pipefail
 
 PA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PA_ADDON=pet_aftersales
-# Odoo 18.0 Community source tree: $ODOO_PATH, else this default place.
+# Odoo 18.0 Community source trees (the platform, never part of the project):
+# the newest 18.0 (the default: `make run`, the whole suite) and the first 18.0
+# (the floor the addon's suite must still pass on). Each at its default place,
+# else where ODOO_PATH / ODOO_FLOOR_PATH say. See README "Prerequisites".
 PA_ODOO_DEFAULT=/opt/odoo-18.0
+PA_ODOO_FLOOR_DEFAULT=/opt/odoo-18.0-floor
 ODOO_PATH=${ODOO_PATH:-$PA_ODOO_DEFAULT}
+ODOO_FLOOR_PATH=${ODOO_FLOOR_PATH:-$PA_ODOO_FLOOR_DEFAULT}
 if [ -z "${PA_CACHE:-}" ]; then
     if [ "$(id -u)" = 0 ]; then PA_CACHE=/var/cache/pet_aftersales
     else PA_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/pet_aftersales; fi
@@ -30,14 +35,53 @@ as_pg() {  # run a PostgreSQL server binary as a non-root user
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-check_odoo() {
-    [ -f "$ODOO_PATH/odoo-bin" ] && [ -d "$ODOO_PATH/odoo/addons" ] && [ -d "$ODOO_PATH/addons" ] || die \
-"No Odoo 18.0 source tree at '$ODOO_PATH' (odoo-bin, odoo/, addons/ expected).
-  Put an Odoo 18.0 Community checkout there, or point ODOO_PATH at one:
-    export ODOO_PATH=/path/to/odoo-18.0"
-    local ver
-    ver=$(sed -n "s/^version_info = (\([0-9]*\),.*/\1/p" "$ODOO_PATH/odoo/release.py")
-    [ "$ver" = 18 ] || die "The Odoo tree at '$ODOO_PATH' is version ${ver:-unknown}, not 18.0."
+tree_help() {  # tree_help <newest|floor>: how to put that tree in place
+    case $1 in
+    newest) cat <<'TXT'
+  The newest 18.0 (default place /opt/odoo-18.0, or export ODOO_PATH=...):
+    git --git-dir=<snapshot of github:noelalbertodg86/odoo_18> archive \
+        13d94b323ca8005af47895d61201699f92a5985d | tar -x -C /opt/odoo-18.0
+TXT
+    ;;
+    floor) cat <<'TXT'
+  The first 18.0 (default place /opt/odoo-18.0-floor, or export ODOO_FLOOR_PATH=...):
+    git --git-dir=<snapshot of github:Disassembling-Odoo/core> archive 504b0670 \
+        | tar -x -C /opt/odoo-18.0-floor
+  (any Odoo 18.0 Community checkout or source package works the same way)
+TXT
+    ;;
+    esac
+}
+
+check_odoo() {  # check_odoo [path] [newest|floor]: stop unless path holds an Odoo 18.0 tree
+    local path=${1:-$ODOO_PATH} which=${2:-newest} ver
+    # both layouts have odoo/release.py and odoo/addons/base: a git checkout
+    # (odoo-bin, addons/) and a source package (everything under odoo/addons/)
+    if [ ! -f "$path/odoo/release.py" ] || [ ! -f "$path/odoo/addons/base/__manifest__.py" ]; then
+        printf '\033[31mERROR: No Odoo 18.0 source tree at %s (odoo/release.py and odoo/addons/base expected).\033[0m\n' \
+            "'$path'" >&2
+        tree_help "$which" >&2
+        exit 1
+    fi
+    ver=$(sed -n "s/^version_info = (\([0-9]*\),.*/\1/p" "$path/odoo/release.py")
+    if [ "$ver" != 18 ]; then
+        printf '\033[31mERROR: The Odoo tree at %s is version %s, not 18.0.\033[0m\n' "'$path'" "${ver:-unknown}" >&2
+        tree_help "$which" >&2
+        exit 1
+    fi
+}
+
+odoo_addons_path() {  # the addons path of the tree in ODOO_PATH, from what it has
+    local ap=$ODOO_PATH/odoo/addons
+    # a git checkout also has addons/ (never add an empty one: Odoo refuses it)
+    if compgen -G "$ODOO_PATH/addons/*/__manifest__.py" >/dev/null; then ap=$ap,$ODOO_PATH/addons; fi
+    echo "$ap,$PA_ROOT"
+}
+
+tree_id() {  # a short id of the tree in ODOO_PATH: keys its templates and config
+    (echo "$ODOO_PATH"; sha1sum "$ODOO_PATH/odoo/release.py" | cut -d' ' -f1
+     stat -c %Y "$ODOO_PATH/odoo/release.py" "$ODOO_PATH/odoo/addons/base/__manifest__.py") \
+        | sha1sum | cut -c1-8
 }
 
 apt_install() {  # apt_install <package>...: install Debian packages when missing
@@ -103,10 +147,10 @@ stop_pg() {
 odoo_conf() {  # write an Odoo config file for the private cluster and print its path
     mkdir -p "$PA_DATADIR"
     local conf
-    conf=$PA_CACHE/odoo-$(echo "$PA_ROOT" | sha1sum | cut -c1-8).conf
+    conf=$PA_CACHE/odoo-$(echo "$PA_ROOT" | sha1sum | cut -c1-8)-$(tree_id).conf
     cat > "$conf" <<CONF
 [options]
-addons_path = $ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$PA_ROOT
+addons_path = $(odoo_addons_path)
 data_dir = $PA_DATADIR
 db_host = $PA_PGSOCK
 db_port = $PA_PGPORT
@@ -119,35 +163,47 @@ CONF
     echo "$conf"
 }
 
-odoo() { "$PA_PY" "$ODOO_PATH/odoo-bin" -c "$PA_CONF" "$@"; }
-odoo_shell() { "$PA_PY" "$ODOO_PATH/odoo-bin" shell -c "$PA_CONF" "$@"; }
+# `python -m odoo` starts Odoo in both layouts (git checkout and source package)
+odoo_bin() { PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" "$PA_PY" -m odoo "$@"; }
+odoo() { odoo_bin -c "$PA_CONF" "$@"; }
+odoo_shell() { odoo_bin shell -c "$PA_CONF" "$@"; }
 
 db_exists() { [ "$(psql -d postgres -Atqc "select 1 from pg_database where datname='$1'")" = 1 ]; }
 
+use_tree() {  # use_tree <newest|floor>: point ODOO_PATH (and the config) at that tree
+    if [ "$1" = floor ]; then ODOO_PATH=$ODOO_FLOOR_PATH; else ODOO_PATH=$PA_ODOO_NEWEST; fi
+    check_odoo "$ODOO_PATH" "$1"
+    PA_TREE=$1
+    PA_CONF=$(odoo_conf)
+}
+PA_ODOO_NEWEST=$ODOO_PATH
+
 setup_all() {
-    check_odoo
+    check_odoo "$ODOO_PATH" newest
     ensure_venv
     ensure_pg
     PA_CONF=$(odoo_conf)
 }
 
 # Template databases (the addon's Odoo dependencies, cached) and their copies.
-# The template is rebuilt when the Odoo tree or the manifest's depends change.
+# One per tree; rebuilt when that tree or the manifest's depends change.
 addon_deps() {  # print the manifest's depends, comma-separated
     "$PA_PY" -c "import ast,sys;print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" \
         "$PA_ROOT/$PA_ADDON/__manifest__.py"
 }
 
 template() {  # template <demo|nodemo>: print the name of an up-to-date template db
-    local kind=$1 name="pa_tmpl_$1" lock="$PA_CACHE/$1.lock" deps odoo_id tmpl_key
+    # one template per tree and kind: pa_tmpl_<kind>_<tree id>
+    local kind=$1 odoo_id name lock deps tmpl_key
+    odoo_id=$(tree_id)
+    name="pa_tmpl_${kind}_$odoo_id" lock="$PA_CACHE/${kind}_$odoo_id.lock"
     deps=$(addon_deps)
-    odoo_id=$( (echo "$ODOO_PATH"; stat -c %Y "$ODOO_PATH/odoo/release.py"; sha1sum "$ODOO_PATH/odoo/release.py") | sha1sum | cut -c1-12)
-    tmpl_key="$deps@$odoo_id"
+    tmpl_key="$deps@$ODOO_PATH"
     exec 9>"$lock"; flock 9
     if db_exists "$name" && [ "$(psql -d postgres -Atqc "select shobj_description(oid,'pg_database') from pg_database where datname='$name'")" = "$tmpl_key" ]; then
         flock -u 9; echo "$name"; return
     fi
-    say "Building template database $name ($deps; ~2 minutes, once)"
+    say "Building template database $name on $ODOO_PATH ($deps; ~2 minutes, once)"
     dropdb --if-exists "$name"; rm -rf "$PA_DATADIR/filestore/$name"
     local demo=(); [ "$kind" = nodemo ] && demo=(--without-demo=all)
     odoo -d "$name" -i "$deps" "${demo[@]}" --stop-after-init --log-level=warn >&2

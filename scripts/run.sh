@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: Odoo serving pet_aftersales with demo data on 127.0.0.1:8069.
+# `make run`: Odoo (the newest 18.0 tree) serving pet_aftersales with demo data
+# on 127.0.0.1:8069.
 source "$(dirname "$0")/common.sh"
 DB=${PA_DB:-pet_aftersales}
 PORT=${PA_HTTP_PORT:-8069}
@@ -36,5 +37,5 @@ cat >&2 <<MSG
   Stop with Ctrl-C; 'make stop' stops PostgreSQL.
 
 MSG
-exec "$PA_PY" "$ODOO_PATH/odoo-bin" -c "$PA_CONF" -d "$DB" --db-filter="^$DB\$" \
+PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" exec "$PA_PY" -m odoo -c "$PA_CONF" -d "$DB" --db-filter="^$DB\$" \
     --http-interface=127.0.0.1 --http-port="$PORT" --max-cron-threads=1

@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # `make test`: lint, then the addon's whole suite (pytest + pytest-odoo, browser
-# tours in headless Chromium) on a fresh copy of a cached template database,
-# then install -> uninstall -> reinstall with and without demo data.
-# Exits non-zero on any failure, a skipped test included.
+# tours in headless Chromium) on a fresh copy of a cached template database of
+# the newest Odoo 18.0, with install -> uninstall -> reinstall with and without
+# demo data; then the addon's suite again (install, tests, tours) on the first
+# 18.0, the floor. Exits non-zero on any failure, a skipped test included.
+# PA_TREES="newest" (or "floor") runs one tree only, for a quick local loop.
 source "$(dirname "$0")/common.sh"
 setup_all
+trees=${PA_TREES:-newest floor}
+for tree in $trees; do
+    case $tree in
+    newest) ;;
+    floor) check_odoo "$ODOO_FLOOR_PATH" floor ;;
+    *) die "PA_TREES: unknown tree '$tree' (newest, floor)" ;;
+    esac
+done
 apt_install chromium
 
 # 1. lint ----------------------------------------------------------------------
 if [ "${PA_SKIP_LINT:-}" != 1 ]; then "$PA_ROOT/scripts/lint.sh"; fi
 
-# 2. template databases (template, copy_db, drop_db: scripts/common.sh) ------
-TDEMO=$(template demo)
 run_id=$$
-DB=pa_test_$run_id
-SCRATCH=pa_scratch_$run_id
-trap 'drop_db $DB; drop_db $SCRATCH; drop_db ${SCRATCH}_nodemo' EXIT
+dbs=()
+trap 'for db in "${dbs[@]}"; do drop_db "$db"; done' EXIT
 
-# 3. install/uninstall/reinstall, with and without demo (runs in the background)
-cycle_log=$PA_CACHE/cycle_$run_id.log
 check_clean() {  # check_clean <log> <what>: no ERROR/WARNING/CRITICAL line allowed
     if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$1" >/dev/null; then
         grep -E -A5 "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$1" | head -40 >&2
@@ -39,44 +44,60 @@ cycle() {  # cycle <template> <db> <demo flag...>: install -> uninstall -> reins
     check_clean "$log" "install/uninstall/reinstall on $db"
     drop_db "$db"
 }
-cycles() {
-    cycle "$TDEMO" "$SCRATCH" &&
-    cycle "$(template nodemo)" "${SCRATCH}_nodemo" --without-demo=all
-}
-if [ "${PA_SKIP_CYCLE:-}" != 1 ]; then
-    say "Install -> uninstall -> reinstall, with and without demo (in the background)"
-    ( cycles > "$cycle_log" 2>&1 ) & cycle_pid=$!
-fi
 
-# 4. the suite -----------------------------------------------------------------
-say "Installing $PA_ADDON in a fresh copy of $TDEMO"
-copy_db "$TDEMO" "$DB"
-install_log=$PA_CACHE/install_$run_id.log
-: > "$install_log"
-odoo -d "$DB" -i "$PA_ADDON" --stop-after-init --log-level=warn --logfile="$install_log" \
-    || { tail -40 "$install_log" >&2; die "Installing $PA_ADDON failed"; }
-check_clean "$install_log" "Installing $PA_ADDON"
-rm -f "$install_log"
+suite() {  # suite <newest|floor>: the addon's suite on that tree (+ the cycle on newest)
+    local tree=$1 tdemo db scratch cycle_log cycle_pid= install_log http_port test_conf rc
+    use_tree "$tree"
+    say "Odoo 18.0 tree '$tree': $ODOO_PATH"
+    tdemo=$(template demo)
+    db=pa_test_${tree}_$run_id scratch=pa_scratch_${tree}_$run_id
+    dbs+=("$db" "$scratch" "${scratch}_nodemo")
 
-HTTP_PORT=$("$PA_PY" -c "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])")
-TEST_CONF=$PA_CACHE/odoo_test_$run_id.conf
-sed "s/^http_interface.*/http_interface = 127.0.0.1\nhttp_port = $HTTP_PORT/" "$PA_CONF" > "$TEST_CONF"
-say "Running the test suite (pytest-odoo, browser tours in headless Chromium)"
-set +e
-(cd "$PA_ROOT" && PYTHONPATH="$ODOO_PATH:$PA_ROOT/scripts" "$PA_VENV/bin/pytest" \
-    -p pytest_noskip --odoo-config="$TEST_CONF" --odoo-database="$DB" --odoo-http \
-    -o cache_dir="$PA_CACHE/pytest_cache" -q -rfEs ${PA_PYTEST_ARGS:-} ${PA_TESTS:-"$PA_ADDON/tests"})
-rc=$?
-set -e
-rm -f "$TEST_CONF"
-
-if [ -n "${cycle_pid:-}" ]; then
-    if ! wait "$cycle_pid"; then
-        tail -40 "$cycle_log" >&2
-        for f in "$PA_CACHE"/cycle_pa_scratch_"$run_id"*.log; do [ -f "$f" ] && tail -30 "$f" >&2; done
-        die "install -> uninstall -> reinstall failed"
+    # install/uninstall/reinstall, with and without demo (in the background)
+    if [ "$tree" = newest ] && [ "${PA_SKIP_CYCLE:-}" != 1 ]; then
+        local tnodemo
+        tnodemo=$(template nodemo)
+        cycle_log=$PA_CACHE/cycle_$run_id.log
+        say "Install -> uninstall -> reinstall, with and without demo (in the background)"
+        ( cycle "$tdemo" "$scratch" && cycle "$tnodemo" "${scratch}_nodemo" --without-demo=all ) \
+            > "$cycle_log" 2>&1 &
+        cycle_pid=$!
     fi
-    say "Install -> uninstall -> reinstall: clean, with and without demo"
-    rm -f "$cycle_log" "$PA_CACHE"/cycle_pa_scratch_"$run_id"*.log
-fi
-exit $rc
+
+    say "Installing $PA_ADDON in a fresh copy of $tdemo"
+    copy_db "$tdemo" "$db"
+    install_log=$PA_CACHE/install_$run_id.log
+    : > "$install_log"
+    odoo -d "$db" -i "$PA_ADDON" --stop-after-init --log-level=warn --logfile="$install_log" \
+        || { tail -40 "$install_log" >&2; die "Installing $PA_ADDON failed ($tree tree)"; }
+    check_clean "$install_log" "Installing $PA_ADDON ($tree tree)"
+    rm -f "$install_log"
+
+    http_port=$("$PA_PY" -c "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])")
+    test_conf=$PA_CACHE/odoo_test_$run_id.conf
+    sed "s/^http_interface.*/http_interface = 127.0.0.1\nhttp_port = $http_port/" "$PA_CONF" > "$test_conf"
+    say "Running the test suite on the $tree tree (pytest-odoo, browser tours in headless Chromium)"
+    set +e
+    (cd "$PA_ROOT" && PYTHONPATH="$ODOO_PATH:$PA_ROOT/scripts" "$PA_VENV/bin/pytest" \
+        -p pytest_noskip --odoo-config="$test_conf" --odoo-database="$db" --odoo-http \
+        -o cache_dir="$PA_CACHE/pytest_cache" -q -rfEs ${PA_PYTEST_ARGS:-} ${PA_TESTS:-"$PA_ADDON/tests"})
+    rc=$?
+    set -e
+    rm -f "$test_conf"
+    drop_db "$db"
+
+    if [ -n "$cycle_pid" ]; then
+        if ! wait "$cycle_pid"; then
+            tail -40 "$cycle_log" >&2
+            for f in "$PA_CACHE"/cycle_"$scratch"*.log; do [ -f "$f" ] && tail -30 "$f" >&2; done
+            die "install -> uninstall -> reinstall failed ($tree tree)"
+        fi
+        say "Install -> uninstall -> reinstall: clean, with and without demo ($tree tree)"
+        rm -f "$cycle_log" "$PA_CACHE"/cycle_"$scratch"*.log
+    fi
+    [ "$rc" = 0 ] || die "The test suite failed on the $tree tree ($ODOO_PATH)"
+    say "The test suite passed on the $tree tree"
+}
+
+for tree in $trees; do suite "$tree"; done
+say "make test: passed on ${trees// / and } 18.0"

@@ -228,9 +228,9 @@ class TestCaseIntake(AftersalesCaseCommon):
         self.Case.create(vals_list[:2])  # warm caches
         self.env.flush_all()
         self.env.invalidate_all()
-        # measured: 32 queries for 100 cases (sequence, routing, owners,
+        # measured: 28 queries for 100 cases (sequence, routing, owners,
         # stage, SLA policies and calendar, inserts of cases and checklists)
-        with self.assertQueryCount(32):
+        with self.assertQueryCount(28):
             cases = self.Case.create(vals_list)
             self.env.flush_all()
         self.assertEqual(len(cases.checklist_item_ids), 300)

@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time
 
+from .common import core_queries
 from .rma_common import RmaCommon
 
 
@@ -342,26 +343,33 @@ class TestRmaWorkflow(RmaCommon):
         order.picking_ids.move_ids.quantity = 2.0
         order.picking_ids.move_ids.picked = True
         order.picking_ids._action_done()
-        vals = {
-            "partner_id": self.customer.id,
-            "sale_order_id": order.id,
-            "reason_id": self.reason_no_reason.id,
-            "line_ids": [
-                Command.create(
-                    {
-                        "sale_line_id": line.id,
-                        "quantity": 1.0,
-                        "original_packaging": True,
-                    }
-                )
-                for line in order.order_line
-            ],
-        }
+
+        def vals(sale_lines):
+            return {
+                "partner_id": self.customer.id,
+                "sale_order_id": order.id,
+                "reason_id": self.reason_no_reason.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "sale_line_id": line.id,
+                            "quantity": 1.0,
+                            "original_packaging": True,
+                        }
+                    )
+                    for line in sale_lines
+                ],
+            }
+
+        # warm what the path relies on (templates, rules, policies), so the
+        # pins do not depend on which tests ran before
+        self.env["aftersales.rma"].create(vals(order.order_line[:2])).action_submit()
+        vals = vals(order.order_line)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=43):
+        with self.assertQueryCount(__system__=core_queries(self.env, 39, newest=40)):
             rma = self.env["aftersales.rma"].create(vals)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=89):
+        with self.assertQueryCount(__system__=core_queries(self.env, 67, newest=69)):
             rma.action_submit()
         self.assertTrue(rma.policy_ok, rma.policy_message)
         self.assertEqual(len(rma.line_ids), 50)
