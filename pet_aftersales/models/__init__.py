@@ -8,6 +8,7 @@ from . import aftersales_case_demo
 from . import aftersales_priority_rule
 from . import aftersales_return_reason
 from . import aftersales_rma
+from . import aftersales_rma_accounting
 from . import pet_profile
 from . import aftersales_alert
 from . import res_company

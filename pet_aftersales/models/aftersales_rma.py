@@ -6,6 +6,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date
 
 OPEN_STATES = ("draft", "submitted", "approved")
+GOODS_EDITABLE_STATES = ("draft", "submitted")
+# a rejected or cancelled return holds nothing: the customer can ask again
+QTY_RELEASED_STATES = ("rejected", "cancelled")
+LOCKED_LINE_FIELDS = {"sale_line_id", "product_id", "lot_id", "quantity", "uom_id"}
 APPROVER_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
 
 
@@ -41,7 +45,12 @@ class AftersalesRma(models.Model):
         "res.company",
         required=True,
         index=True,
-        default=lambda self: self.env.company,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The company of the sales order: its return, lines, receipt and "
+        "credit note belong to it, whichever company the user works in.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
@@ -203,13 +212,19 @@ class AftersalesRma(models.Model):
         string="Credit Notes",
         copy=False,
     )
+    exchange_group_id = fields.Many2one(
+        "procurement.group",
+        string="Exchange Procurement",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+    )
     exchange_picking_ids = fields.Many2many(
         "stock.picking",
-        "aftersales_rma_exchange_picking_rel",
-        "rma_id",
-        "picking_id",
         string="Exchange Deliveries",
-        copy=False,
+        compute="_compute_exchange_picking_ids",
+        help="Every step of the replacement's delivery (pick, pack, ship), as "
+        "the warehouse's delivery route creates them.",
     )
     scrap_ids = fields.Many2many(
         "stock.scrap",
@@ -238,6 +253,13 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("sale_order_id")
+    def _compute_company_id(self):
+        for rma in self:
+            rma.company_id = (
+                rma.sale_order_id.company_id or rma.company_id or self.env.company
+            )
 
     @api.depends("reason_id.company_fault")
     def _compute_shipping_paid_by(self):
@@ -318,7 +340,9 @@ class AftersalesRma(models.Model):
     def _compute_refund_state(self):
         for rma in self:
             refunds = rma.refund_move_ids.filtered(lambda m: m.state == "posted")
-            if not refunds:
+            if rma.refund_move_ids.filtered(lambda m: m.state == "draft"):
+                rma.refund_state = "to_refund"  # a draft waits for accounting
+            elif not refunds:
                 rma.refund_state = "none"
             elif all(
                 move.payment_state in ("paid", "in_payment", "reversed")
@@ -327,6 +351,13 @@ class AftersalesRma(models.Model):
                 rma.refund_state = "refunded"
             else:
                 rma.refund_state = "to_refund"
+
+    @api.depends("exchange_group_id.stock_move_ids.picking_id")
+    def _compute_exchange_picking_ids(self):
+        for rma in self:
+            rma.exchange_picking_ids = (
+                rma.exchange_group_id.sudo().stock_move_ids.picking_id
+            )
 
     def _compute_document_counts(self):
         for rma in self:
@@ -358,7 +389,8 @@ class AftersalesRma(models.Model):
 
     @api.constrains("state")
     def _check_state_quantities(self):
-        self.filtered(lambda rma: rma.state != "cancelled").line_ids._check_quantity()
+        # only going back to draft holds the quantities again
+        self.filtered(lambda rma: rma.state == "draft").line_ids._check_quantity()
 
     # ------------------------------------------------------------
     # CRUD
@@ -370,6 +402,10 @@ class AftersalesRma(models.Model):
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env["sale.order"]
+                    .browse(vals.get("sale_order_id"))
+                    .sudo()
+                    .company_id
                     or self.env.company
                 )
                 vals["name"] = self.env["ir.sequence"].with_company(
@@ -631,7 +667,8 @@ class AftersalesRma(models.Model):
             if rma.return_method == "pickup" and not rma.pickup_date:
                 vals["pickup_date"] = rma._business_deadline(now)
             rma.write(vals)
-        todo.sudo()._create_return_pickings()
+        for rma in todo.sudo():
+            rma.with_company(rma.company_id)._create_return_pickings()
         todo._create_compensation()
         todo.activity_unlink(["mail.mail_activity_data_todo"])
         todo._notify_customer("pet_aftersales.mail_template_rma_approved")
@@ -684,7 +721,6 @@ class AftersalesRma(models.Model):
                 )
         if not todo:
             return True
-        todo.sudo()._update_received_qty()
         now = fields.Datetime.now()
         for rma in todo:
             rma.write(
@@ -702,19 +738,48 @@ class AftersalesRma(models.Model):
         todo = self.filtered(lambda rma: rma.state != "cancelled")
         if not todo:
             return True
-        todo.picking_ids.filtered(
-            lambda p: p.state not in ("done", "cancel")
-        ).action_cancel()
+        todo._cancel_open_receipts()
         todo.write({"state": "cancelled"})
         todo.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
     def action_draft(self):
-        self._check_state(("cancelled", "rejected", "draft"))
-        self.filtered(lambda rma: rma.state != "draft").write(
+        """Back to draft, e.g. to change what is returned once approved (the
+        lines are locked from approval on). Not once goods came back."""
+        self._check_state(("cancelled", "rejected", "approved", "draft"))
+        todo = self.filtered(lambda rma: rma.state != "draft")
+        received = todo.filtered(
+            lambda rma: any(p.state == "done" for p in rma.sudo().picking_ids)
+        )
+        if received:
+            raise UserError(
+                self.env._(
+                    "Goods of %(names)s already came back: finish the return and "
+                    "open a follow-up return instead.",
+                    names=", ".join(received.mapped("name")),
+                )
+            )
+        approved = todo.filtered(lambda rma: rma.state == "approved")
+        if approved:
+            approved._check_approver()
+            approved._cancel_open_receipts()
+        todo.write(
             {"state": "draft", "rejection_reason": False, "alternative_offer": False}
         )
+        for rma in approved:
+            rma.message_post(
+                body=self.env._(
+                    "Sent back to draft to change the returned goods; its open "
+                    "return receipt was cancelled."
+                )
+            )
         return True
+
+    def _cancel_open_receipts(self):
+        # the after-sales roles need not be Inventory users to stop a return
+        self.sudo().picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ).action_cancel()
 
     def action_done(self):
         self._check_state(("received", "done"))
@@ -731,23 +796,19 @@ class AftersalesRma(models.Model):
                     products=", ".join(pending.product_id.mapped("display_name")),
                 )
             )
-        for rma in todo:
-            passed = rma.line_ids.filtered(
-                lambda line: line.inspection_result == "passed"
-                and not float_is_zero(
-                    line.received_qty, precision_rounding=line.uom_id.rounding
-                )
-            )
-            rma_sudo = rma.sudo()
+        todo._check_done_rights()
+        # checked above: the credit note, the payment, the stock and the points
+        # need rights of Invoicing and Inventory that after-sales roles lack
+        for rma in todo.sudo():
+            rma = rma.with_company(rma.company_id)
+            passed = rma._refundable_lines()
             if rma.resolution == "refund":
-                rma_sudo._create_refunds(passed)
+                rma._create_refunds(passed)
                 # no farming: the points the order earned go back pro rata
-                rma_sudo._aftersales_revoke_order_points(
-                    rma_sudo, rma_sudo._refunded_share(passed)
-                )
+                rma._aftersales_revoke_order_points(rma, rma._refunded_share(passed))
             else:
-                rma_sudo._create_exchange_picking(passed)
-            rma_sudo._scrap_failed_lines(
+                rma._create_exchange_picking(passed)
+            rma._scrap_failed_lines(
                 rma.line_ids.filtered(lambda line: line.inspection_result == "failed")
             )
         todo.write({"state": "done"})
@@ -904,31 +965,6 @@ class AftersalesRma(models.Model):
                 ]
             )
 
-    def _update_received_qty(self):
-        """Spread the done return quantities over the lines, lot first."""
-        for rma in self:
-            done = defaultdict(float)
-            for move_line in rma.picking_ids.filtered(
-                lambda p: p.state == "done"
-            ).move_line_ids:
-                done[(move_line.product_id, move_line.lot_id)] += move_line.quantity
-            for line in rma.line_ids.sorted(lambda line: not line.lot_id):
-                keys = (
-                    [(line.product_id, line.lot_id)]
-                    if line.lot_id
-                    else [key for key in done if key[0] == line.product_id]
-                )
-                received = 0.0
-                wanted = line.product_uom_qty
-                for key in keys:
-                    take = min(done.get(key, 0.0), wanted - received)
-                    if take > 0:
-                        done[key] -= take
-                        received += take
-                line.received_qty = line.product_id.uom_id._compute_quantity(
-                    received, line.uom_id
-                )
-
     def _create_compensation(self):
         """Company fault: a coupon of the configured loyalty program."""
         for rma in self:
@@ -954,12 +990,6 @@ class AftersalesRma(models.Model):
             )
             rma.compensation_card_id = card
 
-    def _invoice_lines_of(self, sale_line):
-        return sale_line.invoice_lines.filtered(
-            lambda aml: aml.move_id.move_type == "out_invoice"
-            and aml.move_id.state in ("draft", "posted")
-        )
-
     def _refunded_share(self, lines):
         """Share (0-1) of the sale order's total that ``lines`` give back."""
         self.ensure_one()
@@ -975,202 +1005,59 @@ class AftersalesRma(models.Model):
         )
         return value / total
 
-    def _create_refunds(self, lines):
-        """Credit the passed lines by reversing their invoice, line by line."""
-        self.ensure_one()
-        by_invoice = defaultdict(lambda: defaultdict(float))
-        not_invoiced = self.env["aftersales.rma.line"]
-        for line in lines:
-            inv_lines = self._invoice_lines_of(line.sale_line_id)
-            if not inv_lines:
-                not_invoiced |= line
-                continue
-            posted = inv_lines.filtered(lambda aml: aml.move_id.state == "posted")
-            inv_line = (posted or inv_lines)[-1]
-            by_invoice[inv_line.move_id][inv_line] += line.received_qty
-        if not_invoiced:
-            self.message_post(
-                body=self.env._(
-                    "Not invoiced yet, nothing to refund for: %(products)s. The "
-                    "return lowers the quantity to invoice.",
-                    products=", ".join(not_invoiced.product_id.mapped("display_name")),
-                )
-            )
-        for invoice, qty_by_line in by_invoice.items():
-            if invoice.state == "draft":
-                for inv_line, qty in qty_by_line.items():
-                    inv_line.quantity = max(inv_line.quantity - qty, 0.0)
-                invoice.message_post(
-                    body=self.env._(
-                        "Quantities lowered by return %(rma)s.", rma=self.name
-                    )
-                )
-                self.message_post(
-                    body=self.env._(
-                        "Invoice %(invoice)s was still a draft: its quantities "
-                        "were lowered instead of issuing a credit note.",
-                        invoice=invoice.display_name,
-                    )
-                )
-                continue
-            refund = self._reverse_invoice(invoice, qty_by_line)
-            self.refund_move_ids = [Command.link(refund.id)]
-            self._refund_payment(invoice, refund)
-
-    def _reverse_invoice(self, invoice, qty_by_line):
-        reversal = (
-            self.env["account.move.reversal"]
-            .sudo()
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(
-                {
-                    "move_ids": [Command.set(invoice.ids)],
-                    "journal_id": invoice.journal_id.id,
-                    "reason": self.name,
-                    "date": fields.Date.context_today(self),
-                }
-            )
-        )
-        reversal.refund_moves()
-        refund = reversal.new_move_ids
-        keep = {}
-        for inv_line, qty in qty_by_line.items():
-            keep[(inv_line.product_id, inv_line.sale_line_ids)] = qty
-        commands = []
-        for refund_line in refund.invoice_line_ids:
-            qty = keep.pop((refund_line.product_id, refund_line.sale_line_ids), None)
-            if qty is None or refund_line.display_type != "product":
-                commands.append(Command.delete(refund_line.id))
-            else:
-                commands.append(Command.update(refund_line.id, {"quantity": qty}))
-        refund.write({"invoice_line_ids": commands, "invoice_origin": self.name})
-        refund.action_post()
-        refund.message_post_with_source(
-            "mail.message_origin_link",
-            render_values={"self": refund, "origin": self},
-            subtype_xmlid="mail.mt_note",
-        )
-        return refund
-
-    def _refund_payment(self, invoice, refund):
-        """Refund to the original payment method (原路退回) when possible."""
-        if invoice.payment_state not in ("paid", "in_payment", "partial"):
-            # Unpaid invoice: the credit note simply lowers what is owed.
-            lines = (invoice.line_ids + refund.line_ids).filtered(
-                lambda aml: aml.account_id.account_type == "asset_receivable"
-                and not aml.reconciled
-            )
-            lines.reconcile()
-            return
-        payment = invoice.sudo()._get_reconciled_payments()[:1]
-        journal = payment.journal_id
-        method_line = (
-            journal.outbound_payment_method_line_ids.filtered(
-                lambda ml: ml.payment_method_id.code
-                == payment.payment_method_line_id.payment_method_id.code
-            )[:1]
-            or journal.outbound_payment_method_line_ids[:1]
-        )
-        if not payment or not method_line:
-            self._schedule_accountant_activity(refund, journal)
-            return
-        register = (
-            self.env["account.payment.register"]
-            .sudo()
-            .with_context(active_model="account.move", active_ids=refund.ids)
-            .create(
-                {
-                    "journal_id": journal.id,
-                    "payment_method_line_id": method_line.id,
-                    "payment_date": fields.Date.context_today(self),
-                }
-            )
-        )
-        register.action_create_payments()
-        self.message_post(
-            body=self.env._(
-                "Refund registered on %(journal)s (%(method)s), the payment method "
-                "the customer used.",
-                journal=journal.display_name,
-                method=method_line.display_name,
-            )
-        )
-
-    def _schedule_accountant_activity(self, refund, journal):
-        accountant = self.env.ref("account.group_account_manager", False)
-        user = (
-            (
-                accountant.users.filtered(
-                    lambda u: self.company_id in u.company_ids and not u.share
-                )[:1]
-                if accountant
-                else self.env["res.users"]
-            )
-            or self.user_id
-            or self.env.user
-        )
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Refund %(refund)s to the customer", refund=refund.name),
-            note=self.env._(
-                "The original payment method (%(journal)s) cannot refund by itself: "
-                "pay credit note %(refund)s back to the customer.",
-                journal=journal.display_name or self.env._("unknown"),
-                refund=refund.name,
-            ),
-            user_id=user.id,
-        )
-
     def _create_exchange_picking(self, lines):
-        """Ship the same products again, within 1 business day."""
+        """Ship the same products again within 1 business day, through the
+        warehouse's own delivery route (one, two or three steps), as the
+        sales order's procurement would."""
         self.ensure_one()
         if not lines:
             return
         order = self.sale_order_id or lines.sale_line_id.order_id[:1]
+        partner = order.partner_shipping_id or self.partner_id
+        group = self.env["procurement.group"].create(
+            {
+                "name": self.name,
+                "partner_id": partner.id,
+                "sale_id": order.id,
+                "move_type": "direct",
+            }
+        )
+        scheduled = self._business_deadline(fields.Datetime.now())
         warehouse = order.warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
         )
-        picking_type = warehouse.out_type_id
-        customer_location = self.env.ref("stock.stock_location_customers")
-        partner = order.partner_shipping_id or self.partner_id
-        scheduled = self._business_deadline(fields.Datetime.now())
-        picking = (
-            self.env["stock.picking"]
-            .sudo()
-            .create(
-                {
-                    "picking_type_id": picking_type.id,
-                    "partner_id": partner.id,
-                    "origin": self.name,
-                    "location_id": picking_type.default_location_src_id.id,
-                    "location_dest_id": customer_location.id,
-                    "scheduled_date": scheduled,
-                    "company_id": self.company_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": line.product_id.display_name,
-                                "product_id": line.product_id.id,
-                                "product_uom_qty": line.received_qty,
-                                "product_uom": line.uom_id.id,
-                                "location_id": (
-                                    picking_type.default_location_src_id.id
-                                ),
-                                "location_dest_id": customer_location.id,
-                                "sale_line_id": line.sale_line_id.id,
-                                "partner_id": partner.id,
-                                "date": scheduled,
-                                "company_id": self.company_id.id,
-                            }
-                        )
-                        for line in lines
-                    ],
-                }
+        Procurement = self.env["procurement.group"].Procurement
+        procurements = []
+        for line in lines:
+            sale_line = line.sale_line_id
+            if sale_line:
+                values = sale_line._prepare_procurement_values(group_id=group)
+                values.update(date_planned=scheduled, date_deadline=scheduled)
+                procurements += sale_line._create_procurements(
+                    line.received_qty, line.uom_id, self.name, values
+                )
+                continue
+            procurements.append(
+                Procurement(
+                    line.product_id,
+                    line.received_qty,
+                    line.uom_id,
+                    partner.property_stock_customer,
+                    line.product_id.display_name,
+                    self.name,
+                    self.company_id,
+                    {
+                        "group_id": group,
+                        "warehouse_id": warehouse,
+                        "partner_id": partner.id,
+                        "date_planned": scheduled,
+                        "date_deadline": scheduled,
+                    },
+                )
             )
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        self.exchange_picking_ids = [Command.link(picking.id)]
+        self.exchange_group_id = group
+        self.env["procurement.group"].run(procurements)
+        group.stock_move_ids.picking_id.action_assign()
 
     def _scrap_failed_lines(self, lines):
         """Failed inspection: the goods cannot be sold again, scrap them."""
@@ -1576,7 +1463,13 @@ class AftersalesRmaLine(models.Model):
         help="Price paid for the requested quantity, taxes and discounts included.",
     )
     received_qty = fields.Float(
-        string="Received Quantity", digits="Product Unit of Measure", copy=False
+        string="Received Quantity",
+        digits="Product Unit of Measure",
+        copy=False,
+        compute="_compute_received_qty",
+        store=True,
+        help="What the validated return receipts brought back for this line, "
+        "lot first; the refund never credits more.",
     )
     inspection_result = fields.Selection(
         [("pending", "Pending"), ("passed", "Passed"), ("failed", "Failed")],
@@ -1599,6 +1492,43 @@ class AftersalesRmaLine(models.Model):
             "The requested quantity must be positive.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_goods_editable()
+        return lines
+
+    def write(self, vals):
+        if "received_qty" in vals:
+            raise UserError(
+                self.env._(
+                    "The received quantity comes from the validated return "
+                    "receipts: receive the goods in Inventory."
+                )
+            )
+        if LOCKED_LINE_FIELDS.intersection(vals):
+            self._check_goods_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
+        self._check_goods_editable()
+
+    def _check_goods_editable(self):
+        """What comes back is decided at approval: products, lots and
+        quantities are locked from then on (back to draft to change them)."""
+        locked = self.rma_id.filtered(
+            lambda rma: rma.state not in GOODS_EDITABLE_STATES
+        )
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The products, lots and quantities of %(names)s are locked "
+                    "since its approval: send it back to draft to change them.",
+                    names=", ".join(locked.mapped("name")),
+                )
+            )
 
     @api.depends("sale_line_id")
     def _compute_product_id(self):
@@ -1624,6 +1554,45 @@ class AftersalesRmaLine(models.Model):
             else:
                 line.product_uom_qty = line.quantity
 
+    @api.depends(
+        "rma_id.picking_ids.state",
+        "rma_id.picking_ids.move_line_ids.quantity",
+        "rma_id.picking_ids.move_line_ids.lot_id",
+        "product_uom_qty",
+        "lot_id",
+    )
+    def _compute_received_qty(self):
+        """Spread the done return quantities over the lines of each return,
+        lines with a lot first, each up to what it asked back."""
+        for rma in self.rma_id:
+            done = defaultdict(float)
+            for move_line in rma.picking_ids.filtered(
+                lambda p: p.state == "done"
+            ).move_line_ids:
+                done[(move_line.product_id, move_line.lot_id)] += (
+                    move_line.product_uom_id._compute_quantity(
+                        move_line.quantity, move_line.product_id.uom_id
+                    )
+                )
+            for line in rma.line_ids.sorted(lambda line: not line.lot_id):
+                keys = (
+                    [(line.product_id, line.lot_id)]
+                    if line.lot_id
+                    else [key for key in done if key[0] == line.product_id]
+                )
+                received = 0.0
+                for key in keys:
+                    take = min(done.get(key, 0.0), line.product_uom_qty - received)
+                    if take > 0:
+                        done[key] -= take
+                        received += take
+                if line in self:
+                    line.received_qty = line.product_id.uom_id._compute_quantity(
+                        received, line.uom_id or line.product_id.uom_id
+                    )
+        for line in self.filtered(lambda line: not line.rma_id):
+            line.received_qty = 0.0
+
     @api.depends("quantity", "sale_line_id.price_total", "sale_line_id.product_uom_qty")
     def _compute_amount(self):
         for line in self:
@@ -1644,7 +1613,8 @@ class AftersalesRmaLine(models.Model):
     @api.constrains("quantity", "sale_line_id", "rma_id")
     def _check_quantity(self):
         lines = self.filtered(
-            lambda line: line.sale_line_id and line.rma_id.state != "cancelled"
+            lambda line: line.sale_line_id
+            and line.rma_id.state not in QTY_RELEASED_STATES
         )
         sale_lines = lines.sale_line_id.sudo()
         if not sale_lines:
@@ -1663,19 +1633,10 @@ class AftersalesRmaLine(models.Model):
                 tuple(sale_lines.ids),
             )
         )
-        requested = dict(
-            self.sudo()._read_group(
-                [
-                    ("sale_line_id", "in", sale_lines.ids),
-                    ("rma_id.state", "!=", "cancelled"),
-                ],
-                ["sale_line_id"],
-                ["quantity:sum"],
-            )
-        )
+        requested = sale_lines._aftersales_requested_qty()
         shipped = sale_lines._aftersales_shipped_qty()
         for sale_line in sale_lines:
-            asked = requested.get(sale_line, 0.0)
+            asked = requested.get(sale_line.id, 0.0)
             if (
                 float_compare(
                     asked,

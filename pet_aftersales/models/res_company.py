@@ -98,6 +98,30 @@ class ResCompany(models.Model):
         help="Coupon program: a coupon is given to the customer when a return "
         "is approved for a reason that is our fault.",
     )
+    aftersales_rma_done_role = fields.Selection(
+        [
+            ("agent", "Agent"),
+            ("supervisor", "Supervisor"),
+            ("manager", "Manager"),
+        ],
+        string="Returns Finished by",
+        default="supervisor",
+        required=True,
+        help="The after-sales role (or above) that may press Done on a return: "
+        "it issues the credit note, the refund or the exchange delivery.",
+    )
+    aftersales_rma_manager_amount = fields.Monetary(
+        string="Manager Only Above",
+        currency_field="currency_id",
+        help="Refunds above this amount can only be finished by an after-sales "
+        "manager. Zero means no limit.",
+    )
+    aftersales_rma_post_refund = fields.Boolean(
+        string="Post Credit Notes at Once",
+        default=True,
+        help="Post the credit note of a return and refund the customer when the "
+        "return is done; otherwise leave a draft and a to-do for accounting.",
+    )
     aftersales_priority_rule_ids = fields.One2many(
         "aftersales.priority.rule", "company_id", string="After-sales Priority Matrix"
     )

@@ -61,6 +61,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_rma_coupon_program_id", readonly=False
     )
 
+    aftersales_rma_done_role = fields.Selection(
+        related="company_id.aftersales_rma_done_role", readonly=False
+    )
+    aftersales_rma_manager_amount = fields.Monetary(
+        related="company_id.aftersales_rma_manager_amount",
+        currency_field="company_currency_id",
+        readonly=False,
+    )
+    aftersales_rma_post_refund = fields.Boolean(
+        related="company_id.aftersales_rma_post_refund", readonly=False
+    )
+
     aftersales_portal_upload_max_mb = fields.Integer(
         related="company_id.aftersales_portal_upload_max_mb", readonly=False
     )

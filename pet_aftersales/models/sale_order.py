@@ -215,23 +215,44 @@ class SaleOrderLine(models.Model):
             for line in self
         }
 
+    def _aftersales_requested_qty(self):
+        """Quantity held by returns, per line id, in the line's unit: what open
+        and received returns ask back, what finished ones really took back.
+        Rejected and cancelled returns hold nothing."""
+        RmaLine = self.env["aftersales.rma.line"].sudo()
+        held = defaultdict(float)  # in the product's unit
+        for sale_line, qty in RmaLine._read_group(
+            [
+                ("sale_line_id", "in", self.ids),
+                ("rma_id.state", "in", ("draft", "submitted", "approved", "received")),
+            ],
+            ["sale_line_id"],
+            ["product_uom_qty:sum"],
+        ):
+            held[sale_line.id] += qty
+        for sale_line, uom, qty in RmaLine._read_group(
+            [("sale_line_id", "in", self.ids), ("rma_id.state", "=", "done")],
+            ["sale_line_id", "uom_id"],
+            ["received_qty:sum"],
+        ):
+            product_uom = sale_line.product_id.uom_id
+            held[sale_line.id] += (uom or product_uom)._compute_quantity(
+                qty, product_uom, rounding_method="HALF-UP"
+            )
+        return {
+            line.id: line.product_id.uom_id._compute_quantity(
+                held[line.id], line.product_uom, rounding_method="HALF-UP"
+            )
+            for line in self
+            if line.id in held
+        }
+
     def _aftersales_returnable_qty(self):
         """Quantity that can still be asked back, per line id."""
         shipped = self._aftersales_shipped_qty()
-        requested = dict(
-            self.env["aftersales.rma.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("sale_line_id", "in", self.ids),
-                    ("rma_id.state", "!=", "cancelled"),
-                ],
-                ["sale_line_id"],
-                ["quantity:sum"],
-            )
-        )
+        requested = self._aftersales_requested_qty()
         return {
-            line.id: max(shipped.get(line.id, 0.0) - requested.get(line, 0.0), 0.0)
+            line.id: max(shipped.get(line.id, 0.0) - requested.get(line.id, 0.0), 0.0)
             for line in self
         }
 

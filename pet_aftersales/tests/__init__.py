@@ -7,6 +7,7 @@ from . import test_portal_security
 from . import test_portal_tours
 from . import test_rma_policy
 from . import test_rma_workflow
+from . import test_rma_money
 from . import test_rma_portal
 from . import test_rma_concurrency
 from . import test_case_sla

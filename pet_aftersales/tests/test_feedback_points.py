@@ -1,3 +1,5 @@
+from odoo import Command
+
 from .feedback_common import FeedbackCommon
 
 
@@ -62,27 +64,33 @@ class TestFeedbackPointsRevoke(FeedbackCommon):
         delivery.move_ids.quantity = 2
         delivery.move_ids.picked = True
         delivery.button_validate()
-        rma = self.env["aftersales.rma"].create(
-            {
-                "partner_id": self.customer.id,
-                "sale_order_id": order.id,
-                "resolution": "refund",
-                "state": "received",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "sale_line_id": sale_line.id,
-                            "product_id": self.product.id,
-                            "quantity": 1,
-                            "received_qty": 1,
-                            "inspection_result": "passed",
-                        },
-                    )
-                ],
-            }
+        rma = (
+            self.env["aftersales.rma"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "sale_order_id": order.id,
+                    "resolution": "refund",
+                    "reason_id": self.env.ref(
+                        "pet_aftersales.aftersales_return_reason_quality"
+                    ).id,
+                    "line_ids": [
+                        Command.create({"sale_line_id": sale_line.id, "quantity": 1})
+                    ],
+                }
+            )
         )
+        rma.action_submit()
+        rma = rma.with_user(self.supervisor)
+        rma.action_approve()
+        # the warehouse receives the unit back
+        receipt = rma.sudo().picking_ids
+        receipt.move_ids.quantity = 1
+        receipt.move_ids.picked = True
+        receipt.button_validate()
+        self.assertEqual(rma.state, "received")
+        rma.line_ids.action_inspection_pass()
         rma.action_done()
         self.assertEqual(rma.state, "done")
         self.assertAlmostEqual(card.points, 100)

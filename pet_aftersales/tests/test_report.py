@@ -261,7 +261,6 @@ class TestReports(AftersalesCommon):
             {
                 "partner_id": self.customer.id,
                 "reason_id": reason.id,
-                "state": "approved",
                 "line_ids": [
                     Command.create(
                         {
@@ -272,7 +271,7 @@ class TestReports(AftersalesCommon):
                     )
                 ],
             }
-        )
+        ).write({"state": "approved"})
         self.env.flush_all()
         [(returned, rate)] = report._read_group(
             [("product_id", "=", self.product.id)],

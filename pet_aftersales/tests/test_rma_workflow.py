@@ -178,15 +178,22 @@ class TestRmaWorkflow(RmaCommon):
         other.action_submit()
         with self.assertRaises(UserError):
             other.with_user(self.supervisor).action_reject("  ")
-        # a rejected request keeps its quantity until cancelled
+        # a rejected request releases its quantity: the customer can ask again
+        self.assertEqual(
+            self.order.order_line._aftersales_returnable_qty()[
+                self.order.order_line.id
+            ],
+            4.0,
+        )
+        # back to draft, it holds it again; cancelled, it releases it
+        rma.with_user(self.agent).action_draft()
         self.assertEqual(
             self.order.order_line._aftersales_returnable_qty()[
                 self.order.order_line.id
             ],
             3.0,
         )
-        rma.action_draft()
-        rma.action_cancel()
+        rma.with_user(self.agent).action_cancel()
         self.assertEqual(
             self.order.order_line._aftersales_returnable_qty()[
                 self.order.order_line.id
@@ -366,10 +373,10 @@ class TestRmaWorkflow(RmaCommon):
         self.env["aftersales.rma"].create(vals(order.order_line[:2])).action_submit()
         vals = vals(order.order_line)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=core_queries(self.env, 39, newest=40)):
+        with self.assertQueryCount(__system__=core_queries(self.env, 43, newest=44)):
             rma = self.env["aftersales.rma"].create(vals)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=core_queries(self.env, 67, newest=69)):
+        with self.assertQueryCount(__system__=core_queries(self.env, 62, newest=64)):
             rma.action_submit()
         self.assertTrue(rma.policy_ok, rma.policy_message)
         self.assertEqual(len(rma.line_ids), 50)

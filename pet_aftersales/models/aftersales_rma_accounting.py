@@ -1,0 +1,379 @@
+"""The accounting side of a return: who may finish it, the credit note built
+from the returned invoice lines, and the refund of what was really paid."""
+
+from collections import defaultdict
+
+from odoo import Command, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import float_compare, float_is_zero
+
+DONE_ROLE_GROUPS = {
+    "agent": "pet_aftersales.pet_aftersales_group_agent",
+    "supervisor": "pet_aftersales.pet_aftersales_group_supervisor",
+    "manager": "pet_aftersales.pet_aftersales_group_manager",
+}
+
+
+def _is_receivable(aml):
+    return aml.account_id.account_type == "asset_receivable"
+
+
+class AftersalesRma(models.Model):
+    _inherit = "aftersales.rma"
+
+    # ------------------------------------------------------------
+    # WHO MAY FINISH A RETURN
+    # ------------------------------------------------------------
+
+    def _refundable_lines(self):
+        """Lines whose goods came back and passed inspection: all a return
+        may ever credit."""
+        return self.line_ids.filtered(
+            lambda line: line.inspection_result == "passed"
+            and not float_is_zero(
+                line.received_qty, precision_rounding=line.uom_id.rounding
+            )
+        )
+
+    def _refund_value(self):
+        """Value (taxes and discounts included) of the received, passed goods."""
+        self.ensure_one()
+        value = 0.0
+        for line in self._refundable_lines():
+            sale_line = line.sale_line_id.sudo()
+            if sale_line.product_uom_qty:
+                value += (
+                    sale_line.price_total
+                    / sale_line.product_uom_qty
+                    * line.received_qty
+                )
+        return self.currency_id.round(value)
+
+    def _done_role(self):
+        """The after-sales role that may finish this return (Settings)."""
+        self.ensure_one()
+        company = self.company_id
+        limit = company.aftersales_rma_manager_amount
+        if (
+            self.resolution == "refund"
+            and limit
+            and float_compare(
+                self._refund_value(),
+                limit,
+                precision_rounding=self.currency_id.rounding,
+            )
+            > 0
+        ):
+            return "manager"
+        return company.aftersales_rma_done_role or "supervisor"
+
+    def _check_done_rights(self):
+        """Done moves money and goods: only the roles the settings name."""
+        if self.env.su:
+            return
+        roles = dict(
+            self.env["res.company"]
+            ._fields["aftersales_rma_done_role"]
+            ._description_selection(self.env)
+        )
+        for rma in self:
+            role = rma._done_role()
+            if self.env.user.has_group(DONE_ROLE_GROUPS[role]):
+                continue
+            if role == "manager" and rma.company_id.aftersales_rma_done_role != (
+                "manager"
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Return %(rma)s refunds %(amount)s, more than %(limit)s: "
+                        "only an after-sales manager can finish it.",
+                        rma=rma.name,
+                        amount=rma._format_amount(rma._refund_value()),
+                        limit=rma._format_amount(
+                            rma.company_id.aftersales_rma_manager_amount
+                        ),
+                    )
+                )
+            raise AccessError(
+                self.env._(
+                    "Only an after-sales %(role)s (or above) can finish return "
+                    "%(rma)s.",
+                    role=roles[role],
+                    rma=rma.name,
+                )
+            )
+
+    def _format_amount(self, amount):
+        self.ensure_one()
+        return self.currency_id.format(amount)
+
+    # ------------------------------------------------------------
+    # CREDIT NOTES
+    # ------------------------------------------------------------
+
+    def _invoice_lines_of(self, sale_line):
+        return sale_line.invoice_lines.filtered(
+            lambda aml: aml.move_id.move_type == "out_invoice"
+            and aml.move_id.state in ("draft", "posted")
+        )
+
+    def _credited_qty_by_invoice_line(self, sale_lines):
+        """What earlier credit notes already credited, per invoice line, in
+        the invoice line's unit (credit notes of our returns and any other)."""
+        credited = defaultdict(float)
+        for sale_line in sale_lines:
+            invoice_lines = self._invoice_lines_of(sale_line)
+            for refund_line in sale_line.invoice_lines.filtered(
+                lambda aml: aml.move_id.move_type == "out_refund"
+                and aml.move_id.state in ("draft", "posted")
+            ):
+                origin = invoice_lines.filtered(
+                    lambda aml, rl=refund_line: aml.move_id
+                    == rl.move_id.reversed_entry_id
+                )[:1]
+                if origin:
+                    credited[origin] += refund_line.product_uom_id._compute_quantity(
+                        refund_line.quantity, origin.product_uom_id
+                    )
+        return credited
+
+    def _allocate_to_invoice_lines(self, lines):
+        """Spread each line's received quantity over the invoice lines of its
+        sale line, newest invoice first, never more than each one invoiced
+        minus what was already credited on it. Returns
+        ({invoice: {invoice line: qty}}, lines not invoiced)."""
+        by_invoice = defaultdict(lambda: defaultdict(float))
+        not_invoiced = self.env["aftersales.rma.line"]
+        credited = self._credited_qty_by_invoice_line(lines.sale_line_id)
+        for line in lines:
+            invoice_lines = self._invoice_lines_of(line.sale_line_id).sorted(
+                lambda aml: (aml.move_id.state == "posted", aml.move_id.id),
+                reverse=True,
+            )
+            remaining = line.received_qty
+            for inv_line in invoice_lines:
+                qty = line.uom_id._compute_quantity(remaining, inv_line.product_uom_id)
+                free = inv_line.quantity - credited[inv_line]
+                take = min(qty, free)
+                if take <= 0:
+                    continue
+                by_invoice[inv_line.move_id][inv_line] += take
+                credited[inv_line] += take
+                remaining -= inv_line.product_uom_id._compute_quantity(
+                    take, line.uom_id
+                )
+                if float_is_zero(remaining, precision_rounding=line.uom_id.rounding):
+                    break
+            if not invoice_lines:
+                not_invoiced |= line
+        return by_invoice, not_invoiced
+
+    def _create_refunds(self, lines):
+        """Credit exactly the received, passed quantities of ``lines``."""
+        self.ensure_one()
+        by_invoice, not_invoiced = self._allocate_to_invoice_lines(lines)
+        if not_invoiced:
+            self.message_post(
+                body=self.env._(
+                    "Not invoiced yet, nothing to refund for: %(products)s. The "
+                    "return lowers the quantity to invoice.",
+                    products=", ".join(not_invoiced.product_id.mapped("display_name")),
+                )
+            )
+        for invoice, qty_by_line in by_invoice.items():
+            if invoice.state == "draft":
+                self._lower_draft_invoice(invoice, qty_by_line)
+                continue
+            refund = self._create_refund_move(invoice, qty_by_line)
+            self.refund_move_ids = [Command.link(refund.id)]
+            if self.company_id.aftersales_rma_post_refund:
+                refund.action_post()
+                self._refund_payment(invoice, refund)
+            else:
+                self._schedule_accountant_activity(
+                    refund,
+                    summary=self.env._("Post credit note of %(rma)s", rma=self.name),
+                    note=self.env._(
+                        "The credit note of return %(rma)s waits for you as a "
+                        "draft: check it, post it and refund what the customer "
+                        "paid on %(invoice)s.",
+                        rma=self.name,
+                        invoice=invoice.name,
+                    ),
+                )
+
+    def _lower_draft_invoice(self, invoice, qty_by_line):
+        for inv_line, qty in qty_by_line.items():
+            inv_line.quantity = max(inv_line.quantity - qty, 0.0)
+        invoice.message_post(
+            body=self.env._("Quantities lowered by return %(rma)s.", rma=self.name)
+        )
+        self.message_post(
+            body=self.env._(
+                "Invoice %(invoice)s was still a draft: its quantities were "
+                "lowered instead of issuing a credit note.",
+                invoice=invoice.display_name,
+            )
+        )
+
+    def _prepare_refund_line_vals(self, inv_line, qty):
+        """A credit note line: the invoice line's own terms for ``qty``."""
+        return {
+            "product_id": inv_line.product_id.id,
+            "name": inv_line.name,
+            "quantity": qty,
+            "product_uom_id": inv_line.product_uom_id.id,
+            "price_unit": inv_line.price_unit,
+            "discount": inv_line.discount,
+            "tax_ids": [Command.set(inv_line.tax_ids.ids)],
+            "account_id": inv_line.account_id.id,
+            "analytic_distribution": inv_line.analytic_distribution,
+            "sale_line_ids": [Command.set(inv_line.sale_line_ids.ids)],
+        }
+
+    def _prepare_refund_vals(self, invoice, qty_by_line):
+        """A credit note of ``invoice`` for the returned lines only."""
+        lang = invoice.partner_id.lang or self.env.lang
+        today = fields.Date.context_today(self)
+        return {
+            "move_type": "out_refund",
+            "company_id": invoice.company_id.id,
+            "journal_id": invoice.journal_id.id,
+            "partner_id": invoice.partner_id.id,
+            "partner_shipping_id": invoice.partner_shipping_id.id,
+            "currency_id": invoice.currency_id.id,
+            "fiscal_position_id": invoice.fiscal_position_id.id,
+            "invoice_user_id": invoice.invoice_user_id.id,
+            "team_id": invoice.team_id.id,
+            "reversed_entry_id": invoice.id,
+            "invoice_origin": self.name,
+            "ref": self.with_context(lang=lang).env._(
+                "Reversal of: %(move_name)s, %(reason)s",
+                move_name=invoice.name,
+                reason=self.name,
+            ),
+            "invoice_date": today,
+            "date": today,
+            "invoice_line_ids": [
+                Command.create(self._prepare_refund_line_vals(inv_line, qty))
+                for inv_line, qty in qty_by_line.items()
+            ],
+        }
+
+    def _create_refund_move(self, invoice, qty_by_line):
+        refund = (
+            self.env["account.move"]
+            .with_company(invoice.company_id)
+            .create(self._prepare_refund_vals(invoice, qty_by_line))
+        )
+        refund.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": refund, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return refund
+
+    # ------------------------------------------------------------
+    # REFUND OF THE MONEY (原路退回)
+    # ------------------------------------------------------------
+
+    def _paid_on_invoice(self, invoice):
+        """What the customer really paid on ``invoice`` and has not been paid
+        back yet (invoice currency), and the payments it came with.
+
+        Read from the reconciliations themselves: payments and bank statement
+        lines count, credit notes do not (a credit note against an unpaid
+        invoice makes it look "partial" without a cent paid).
+        """
+        paid = 0.0
+        payments = self.env["account.payment"]
+        for partial in invoice.line_ids.filtered(_is_receivable).matched_credit_ids:
+            move = partial.credit_move_id.move_id
+            if move.is_invoice(include_receipts=True):
+                continue
+            paid += partial.debit_amount_currency
+            payments |= move.origin_payment_id
+        for earlier in invoice.reversal_move_ids.filtered(
+            lambda move: move.state == "posted"
+        ):
+            for partial in earlier.line_ids.filtered(_is_receivable).matched_debit_ids:
+                if not partial.debit_move_id.move_id.is_invoice(include_receipts=True):
+                    paid -= partial.credit_amount_currency
+        return max(paid, 0.0), payments
+
+    def _refund_payment(self, invoice, refund):
+        """Once posted, the credit note settles what is still owed on the
+        invoice (core reconciles it with the invoice it reverses); what is
+        left of it was paid: pay that back on the customer's own payment
+        method, never more than was really paid."""
+        paid, payments = self._paid_on_invoice(invoice)
+        cash = min(paid, refund.amount_residual)
+        if not refund.currency_id.is_zero(cash):
+            payment = payments.sorted(lambda p: (p.date, p.id))[-1:]
+            method_line = payment and self._outbound_method_line(payment)
+            if method_line:
+                self._register_refund_payment(refund, payment, method_line, cash)
+            else:
+                self._schedule_accountant_activity(
+                    refund,
+                    summary=self.env._(
+                        "Refund %(refund)s to the customer", refund=refund.name
+                    ),
+                    note=self.env._(
+                        "The original payment method (%(journal)s) cannot refund "
+                        "by itself: pay %(amount)s of credit note %(refund)s back "
+                        "to the customer.",
+                        journal=payment.journal_id.display_name
+                        or self.env._("bank transfer"),
+                        amount=refund.currency_id.format(cash),
+                        refund=refund.name,
+                    ),
+                )
+
+    def _outbound_method_line(self, payment):
+        journal = payment.journal_id
+        return (
+            journal.outbound_payment_method_line_ids.filtered(
+                lambda ml: ml.payment_method_id.code
+                == payment.payment_method_line_id.payment_method_id.code
+            )[:1]
+            or journal.outbound_payment_method_line_ids[:1]
+        )
+
+    def _register_refund_payment(self, refund, payment, method_line, amount):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=refund.ids
+        ).create(
+            {
+                "journal_id": payment.journal_id.id,
+                "payment_method_line_id": method_line.id,
+                "payment_date": fields.Date.context_today(self),
+                "amount": amount,
+                "payment_difference_handling": "open",
+            }
+        ).action_create_payments()
+        self.message_post(
+            body=self.env._(
+                "Refund of %(amount)s registered on %(journal)s (%(method)s), the "
+                "payment method the customer used.",
+                amount=refund.currency_id.format(amount),
+                journal=payment.journal_id.display_name,
+                method=method_line.display_name,
+            )
+        )
+
+    def _schedule_accountant_activity(self, refund, summary, note):
+        accountants = self.env.ref("account.group_account_manager", False)
+        user = (
+            accountants.users.filtered(
+                lambda u: self.company_id in u.company_ids and not u.share
+            )[:1]
+            if accountants
+            else self.env["res.users"]
+        ) or self.user_id
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=(user or self.env.user).id,
+        )
