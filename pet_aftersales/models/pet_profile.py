@@ -3,6 +3,15 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# Longest text a customer may give for a pet on the portal.
+PET_TEXT_LIMITS = {
+    "name": 128,
+    "breed": 128,
+    "allergies": 2000,
+    "diet_notes": 2000,
+    "health_notes": 2000,
+}
+
 
 class PetProfile(models.Model):
     _name = "pet.profile"
