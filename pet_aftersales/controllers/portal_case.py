@@ -7,7 +7,7 @@ from odoo.tools import SQL, plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .portal_input import AftersalesPortalMixin, PortalFormError
+from .portal_input import AftersalesPortalMixin, PortalFormError, portal_text
 from .portal_upload import AftersalesUploadMixin
 
 
@@ -173,7 +173,7 @@ class AftersalesCasePortal(
     )
     def portal_my_case(self, case_id, access_token=None, **kw):
         try:
-            case_sudo = self._document_check_access(
+            case_sudo = self._aftersales_document(
                 "aftersales.case", case_id, access_token
             )
         except (AccessError, MissingError):
@@ -203,7 +203,7 @@ class AftersalesCasePortal(
     def portal_case_accept_solution(self, case_id, access_token=None, **kw):
         """The customer accepts the solution we proposed (客户确认)."""
         try:
-            case_sudo = self._document_check_access(
+            case_sudo = self._aftersales_document(
                 "aftersales.case", case_id, access_token
             )
         except (AccessError, MissingError):
@@ -211,25 +211,9 @@ class AftersalesCasePortal(
         url = f"/my/cases/{case_sudo.id}"
         if access_token:
             url += f"?access_token={access_token}"
-        if (
-            case_sudo.is_closed
-            or case_sudo.solution == "none"
-            or case_sudo.solution_confirmed_date
-        ):
+        if not portal_accept_solution(case_sudo, case_sudo.partner_id):
             # nothing to accept (any more): a second click changes nothing
             return request.redirect(url)
-        case_sudo.action_confirm_solution()
-        label = dict(case_sudo._fields["solution"]._description_selection(request.env))[
-            case_sudo.solution
-        ]
-        case_sudo.message_post(
-            body=request.env._(
-                "I accept the proposed solution: %(solution)s.", solution=label
-            ),
-            author_id=case_sudo.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
         return request.redirect(url + ("&" if access_token else "?") + "accepted=1")
 
     def _aftersales_case_form_options(self):
@@ -253,8 +237,13 @@ class AftersalesCasePortal(
         order_lines = orders_sudo.order_line.filtered(
             lambda line: not line.display_type and line.product_id
         )
+        delivered_lots = order_lines._aftersales_delivered_lots()
         return {
             "categories": env["aftersales.category"].search([]),
+            "lots": env["stock.lot"]
+            .sudo()
+            .union(*delivered_lots.values())
+            .sorted("name"),
             "orders": orders_sudo,
             "order_lines": order_lines,
             "products": order_lines.product_id,
@@ -302,7 +291,7 @@ class AftersalesCasePortal(
         Anything the form does not offer (team, stage, owner, priority,
         company...) is not read; ids must be among the customer's records."""
         env = request.env
-        name = (post.get("name") or "").strip()
+        name = portal_text(post, "name", "case_name", env._("The subject"))
         if not name:
             raise PortalFormError(env._("Give your request a subject."))
         category = options["categories"].filtered(
@@ -340,15 +329,36 @@ class AftersalesCasePortal(
                     "product are involved."
                 )
             )
-        description = (post.get("description") or "").strip()
+        lot = env["stock.lot"]
+        lot_id = self._aftersales_parse_id(post.get("lot_id"))
+        if lot_id:
+            # Only a lot delivered to this customer, with the product (and on
+            # the order) they chose.
+            lines = order.order_line if order else options["order_lines"]
+            if product:
+                lines = lines.filtered(lambda line: line.product_id == product)
+            delivered = lines._aftersales_delivered_lots()
+            lot = options["lots"].filtered(
+                lambda lt: lt.id == lot_id
+                and any(lt in lots for lots in delivered.values())
+            )
+            if not lot:
+                raise PortalFormError(
+                    env._("This lot was not delivered to you with this product.")
+                )
+            product = product or lot.product_id
+        description = portal_text(
+            post, "description", "case_description", env._("The description")
+        )
         return {
-            "name": name[:256],
+            "name": name,
             "partner_id": request.env.user.partner_id.id,
             "channel": "portal",
             "category_id": category.id,
             "sale_order_id": order.id or False,
             "product_id": product.id or False,
             "pet_id": pet.id or False,
+            "lot_id": lot.id or False,
             "description": plaintext2html(description) if description else False,
             "company_id": (order.company_id or request.env.company).id,
         }

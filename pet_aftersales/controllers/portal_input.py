@@ -4,6 +4,8 @@ Every text a portal form accepts has its limit in ``PORTAL_TEXT_LIMITS``
 (the forms' ``maxlength`` is read from there too): a longer text is refused,
 never cut or stored."""
 
+from werkzeug.exceptions import NotFound
+
 from odoo.http import request
 
 from odoo.addons.pet_aftersales.models.pet_profile import PET_TEXT_LIMITS
@@ -53,14 +55,14 @@ def portal_text(post, key, limit_key, label=None):
     return value
 
 
-def portal_choice(post, key, default=None):
+def portal_choice(post, key, default=None, message=None):
     """A posted selection key as a string (``default`` when empty);
-    anything but a string is refused."""
+    anything but a string is refused with ``message``."""
     value = post.get(key)
-    if value in (None, ""):
+    if value is None or value == "":
         return default
     if not isinstance(value, str) or "\0" in value:
-        raise PortalFormError(request.env._("Invalid value."))
+        raise PortalFormError(message or request.env._("Invalid value."))
     return value
 
 
@@ -77,9 +79,12 @@ def portal_number(value):
     if isinstance(value, str):
         value = value.strip() or "0"
     try:
-        return float(value)
+        number = float(value)
     except (ValueError, OverflowError) as error:
         raise PortalFormError(env._("Enter quantities as numbers.")) from error
+    if number in (float("inf"), float("-inf")):
+        raise PortalFormError(env._("Enter quantities as numbers."))
+    return number
 
 
 def portal_id(value):
@@ -122,6 +127,28 @@ class AftersalesPortalMixin:
 
     def _aftersales_parse_id(self, value):
         return portal_id(value)
+
+    def _aftersales_document(self, model_name, record_id, access_token=None):
+        """The customer's record, or the one the token opens, sudo.
+
+        The token of an archived or cancelled record opens nothing any more
+        (404); its owner, logged in, still sees it.
+
+        :raise AccessError, MissingError: as ``_document_check_access``
+        :raise NotFound: the token of an archived or cancelled record
+        """
+        record_sudo = self._document_check_access(model_name, record_id, access_token)
+        own = request.env[model_name].browse(record_sudo.id).has_access("read")
+        if not own and self._aftersales_is_withdrawn(record_sudo):
+            raise NotFound()
+        return record_sudo
+
+    def _aftersales_is_withdrawn(self, record_sudo):
+        if "active" in record_sudo._fields and not record_sudo.active:
+            return True
+        return (
+            record_sudo._name == "aftersales.rma" and record_sudo.state == "cancelled"
+        )
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()

@@ -11,6 +11,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from .portal_input import (
     AftersalesPortalMixin,
     PortalFormError,
+    portal_choice,
+    portal_text,
 )
 from .portal_upload import PORTAL_IMAGE_MIMETYPES, AftersalesUploadMixin
 
@@ -144,23 +146,23 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
         """Whitelisted pet values; the owner is never read from the form."""
         env = request.env
         Pet = env["pet.profile"]
-        name = (post.get("name") or "").strip()
+        name = portal_text(post, "name", "pet_name", env._("The name"))
         if not name:
             raise PortalFormError(env._("Give your pet's name."))
-        species = post.get("species") or "other"
+        species = portal_choice(post, "species", "other")
         if species not in dict(Pet._fields["species"]._description_selection(env)):
             raise PortalFormError(env._("Choose a species."))
-        sex = post.get("sex") or "unknown"
+        sex = portal_choice(post, "sex", "unknown")
         if sex not in dict(Pet._fields["sex"]._description_selection(env)):
             raise PortalFormError(env._("Choose a sex."))
         dates = {}
         for key in ("birthdate", "deceased_date"):
-            value = (post.get(key) or "").strip()
+            value = portal_choice(post, key, "").strip()
             try:
                 dates[key] = fields.Date.to_date(value) if value else False
             except ValueError as error:
                 raise PortalFormError(env._("Enter dates as YYYY-MM-DD.")) from error
-        weight = (post.get("weight_kg") or "").strip().replace(",", ".")
+        weight = portal_choice(post, "weight_kg", "").strip().replace(",", ".")
         try:
             weight = float(weight) if weight else 0.0
         except ValueError as error:
@@ -168,17 +170,27 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
         if weight < 0 or weight > 2000 or weight != weight:
             raise PortalFormError(env._("Enter a realistic weight in kg."))
         vals = {
-            "name": name[:128],
+            "name": name,
             "species": species,
-            "breed": (post.get("breed") or "").strip()[:128] or False,
+            "breed": portal_text(post, "breed", "pet_breed", env._("The breed"))
+            or False,
             "sex": sex,
             "birthdate": dates["birthdate"],
             "deceased_date": dates["deceased_date"],
             "weight_kg": weight,
             "neutered": bool(post.get("neutered")),
-            "allergies": (post.get("allergies") or "").strip()[:2000] or False,
-            "diet_notes": (post.get("diet_notes") or "").strip()[:2000] or False,
-            "health_notes": (post.get("health_notes") or "").strip()[:2000] or False,
+            "allergies": portal_text(
+                post, "allergies", "pet_allergies", env._("The allergies")
+            )
+            or False,
+            "diet_notes": portal_text(
+                post, "diet_notes", "pet_diet_notes", env._("The diet notes")
+            )
+            or False,
+            "health_notes": portal_text(
+                post, "health_notes", "pet_health_notes", env._("The health notes")
+            )
+            or False,
         }
         uploads = self._aftersales_read_uploads(
             "image", env.company, allowed=PORTAL_IMAGE_MIMETYPES
@@ -199,8 +211,9 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
             vals = self._aftersales_pet_prepare_vals(post)
             vals["partner_id"] = request.env.user.partner_id.id
             with request.env.cr.savepoint():
-                # As the customer: the ACL and record rules apply.
-                request.env["pet.profile"].create(vals)
+                # Portal users may not create pets by RPC: the form's checked,
+                # whitelisted values are written for them, owner included.
+                request.env["pet.profile"].sudo().create(vals)
         except PortalFormError as error:
             return self._aftersales_pet_render_form(post=post, error=str(error))
         except (UserError, ValidationError) as error:
@@ -230,13 +243,14 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
     )
     def portal_pet_write(self, pet_id, **post):
         try:
-            pet = self._aftersales_pet_check(pet_id, "write")
+            pet = self._aftersales_pet_check(pet_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
             vals = self._aftersales_pet_prepare_vals(post)
             with request.env.cr.savepoint():
-                pet.write(vals)
+                # The customer's own pet (checked above), these fields only.
+                pet.sudo().write(vals)
         except PortalFormError as error:
             return self._aftersales_pet_render_form(pet, post, str(error))
         except (UserError, ValidationError) as error:
@@ -252,11 +266,11 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
     )
     def portal_pet_archive(self, pet_id, **post):
         try:
-            pet = self._aftersales_pet_check(pet_id, "write")
+            pet = self._aftersales_pet_check(pet_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         archive = request.httprequest.path.endswith("/archive")
-        pet.write({"active": not archive})
+        pet.sudo().write({"active": not archive})
         return request.redirect(
             "/my/pets" + ("?filterby=archived" if not archive else "")
         )

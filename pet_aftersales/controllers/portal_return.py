@@ -11,6 +11,9 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from .portal_input import (
     AftersalesPortalMixin,
     PortalFormError,
+    portal_choice,
+    portal_number,
+    portal_text,
 )
 from .portal_upload import AftersalesUploadMixin
 
@@ -127,14 +130,10 @@ class AftersalesReturnPortal(
         return request.render("pet_aftersales.portal_my_returns", values)
 
     def _aftersales_rma_timeline(self, rma_sudo):
-        """Steps of the return with the date each was reached (from the
-        chatter's tracking of the state)."""
+        """Steps of the return with the date each was reached, read from the
+        dates stored on the return (not from the chatter, whose tracking is
+        written in the language of whoever changed the state)."""
         labels = dict(rma_sudo._fields["state"]._description_selection(request.env))
-        reached = {}
-        for message in rma_sudo.message_ids.sorted("id"):
-            for tracking in message.sudo().tracking_value_ids:
-                if tracking.field_id.name == "state":
-                    reached[tracking.new_value_char] = message.date
         states = list(RMA_TIMELINE_STATES)
         if rma_sudo.state in ("rejected", "cancelled"):
             states = [s for s in states if s in ("draft", "submitted")]
@@ -142,9 +141,9 @@ class AftersalesReturnPortal(
         current = states.index(rma_sudo.state) if rma_sudo.state in states else 0
         steps = []
         for index, state in enumerate(states):
-            date = reached.get(labels[state])
-            if state == "draft":
-                date = rma_sudo.create_date
+            date = (
+                rma_sudo.create_date if state == "draft" else rma_sudo[f"{state}_date"]
+            )
             steps.append(
                 {
                     "state": state,
@@ -165,9 +164,7 @@ class AftersalesReturnPortal(
     )
     def portal_my_return(self, rma_id, access_token=None, **kw):
         try:
-            rma_sudo = self._document_check_access(
-                "aftersales.rma", rma_id, access_token
-            )
+            rma_sudo = self._aftersales_document("aftersales.rma", rma_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         values = {
@@ -227,18 +224,20 @@ class AftersalesReturnPortal(
         )
 
     def _aftersales_return_parse(self, options, post):
-        """Checked lines, reason and method of a return request.
+        """The return request as posted, checked for its form only.
+
+        Whether the quantities can still be returned and whether a lot was
+        delivered with its product is the business of the model
+        (``aftersales.rma._portal_check_request``), not of this form.
 
         :return: (lines, reason, return_method, description) where lines is a
             list of dicts {sale_line_id, quantity, lot_id, original_packaging}
         """
         env = request.env
-        returnable = options["returnable"]
-        by_id = {line.id: line for line in returnable}
         all_lines = options["sale_order"].order_line
         lines = []
         for key, raw_qty in post.items():
-            match = re.fullmatch(r"qty_(\d+)", key)
+            match = re.fullmatch(r"qty_(\d{1,9})", key)
             if not match:
                 continue
             line_id = int(match.group(1))
@@ -246,42 +245,17 @@ class AftersalesReturnPortal(
                 raise PortalFormError(
                     env._("A product you asked to return is not on this order.")
                 )
-            try:
-                quantity = float((raw_qty or "0").strip() or 0)
-            except ValueError as error:
-                raise PortalFormError(env._("Enter quantities as numbers.")) from error
+            quantity = portal_number(raw_qty)
             if quantity != quantity or quantity < 0:  # NaN or negative
                 raise PortalFormError(env._("Quantities cannot be negative."))
             if not quantity:
                 continue
-            line = by_id.get(line_id)
-            if not line:
-                raise PortalFormError(
-                    env._(
-                        "%(product)s has not been delivered or is already being "
-                        "returned.",
-                        product=all_lines.browse(line_id).product_id.display_name,
-                    )
-                )
-            if quantity > returnable[line]:
-                max_qty = f"{returnable[line]:g}"
-                raise PortalFormError(
-                    env._(
-                        "You can return at most %(qty)s of %(product)s.",
-                        qty=max_qty,
-                        product=line.product_id.display_name,
-                    )
-                )
-            lot_id = self._aftersales_parse_id(post.get(f"lot_{line_id}"))
-            if lot_id and lot_id not in options["lots"][line_id].ids:
-                raise PortalFormError(
-                    env._("This lot was not delivered to you with this product.")
-                )
             lines.append(
                 {
                     "sale_line_id": line_id,
                     "quantity": quantity,
-                    "lot_id": lot_id or False,
+                    "lot_id": self._aftersales_parse_id(post.get(f"lot_{line_id}"))
+                    or False,
                     "original_packaging": bool(post.get(f"packaging_{line_id}")),
                 }
             )
@@ -291,10 +265,13 @@ class AftersalesReturnPortal(
         reason = options["reasons"].filtered(lambda r: r.id == reason_id)
         if not reason:
             raise PortalFormError(env._("Tell us why you return these products."))
-        return_method = post.get("return_method") or "ship"
+        method_error = env._("Choose how you send the products back.")
+        return_method = portal_choice(post, "return_method", "ship", method_error)
         if return_method not in dict(options["return_methods"]):
-            raise PortalFormError(env._("Choose how you send the products back."))
-        description = (post.get("description") or "").strip()[:5000]
+            raise PortalFormError(method_error)
+        description = portal_text(
+            post, "description", "return_description", env._("The description")
+        )
         return lines, reason, return_method, description
 
     @http.route(

@@ -416,6 +416,21 @@ class AftersalesRma(models.Model):
             rma.message_subscribe(partner_ids=rma.partner_id.ids)
         return rmas
 
+    # Date each step of the customer's timeline was reached, stored: the
+    # portal shows them in any language (approved_date and received_date
+    # above are set by their actions too).
+    submitted_date = fields.Datetime(copy=False, readonly=True)
+    rejected_date = fields.Datetime(copy=False, readonly=True)
+    done_date = fields.Datetime(copy=False, readonly=True)
+    cancelled_date = fields.Datetime(copy=False, readonly=True)
+
+    def write(self, vals):
+        date_field = f"{vals.get('state')}_date"
+        if vals.get("state") != "draft" and date_field in self._fields:
+            if date_field not in vals:
+                vals = {**vals, date_field: fields.Datetime.now()}
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
         if any(rma.state not in ("draft", "cancelled") for rma in self):
@@ -1276,7 +1291,7 @@ class AftersalesRma(models.Model):
                 raise UserError(
                     self.env._(
                         "Lot %(lot)s was not delivered with %(product)s on this order.",
-                        lot=lot.name,
+                        lot=lot.exists().name or lot.id,
                         product=sale_line.product_id.display_name,
                     )
                 )
