@@ -177,7 +177,7 @@ class AftersalesCasePortal(
                 "aftersales.case", case_id, access_token
             )
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         values = {
             "page_name": "aftersales_case",
             "case": case_sudo,
@@ -207,7 +207,7 @@ class AftersalesCasePortal(
                 "aftersales.case", case_id, access_token
             )
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused(f"/my/cases/{case_id}")
         url = f"/my/cases/{case_sudo.id}"
         if access_token:
             url += f"?access_token={access_token}"

@@ -143,6 +143,16 @@ class AftersalesPortalMixin:
             raise NotFound()
         return record_sudo
 
+    def _aftersales_refused(self, back_url=None):
+        """Answer to a link the visitor may not open: an anonymous visitor
+        logs in and comes back to the page they asked for; a logged-in
+        customer lands on /my with the reason."""
+        if request.env.user._is_public():
+            back_url = back_url or request.httprequest.full_path.rstrip("?")
+            return request.redirect_query("/web/login", {"redirect": back_url})
+        request.session["aftersales_refused"] = True
+        return request.redirect("/my")
+
     def _aftersales_is_withdrawn(self, record_sudo):
         if "active" in record_sudo._fields and not record_sudo.active:
             return True

@@ -231,7 +231,7 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
         try:
             pet = self._aftersales_pet_check(pet_id)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         return self._aftersales_pet_render_form(pet=pet)
 
     @http.route(
@@ -245,7 +245,7 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
         try:
             pet = self._aftersales_pet_check(pet_id)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         try:
             vals = self._aftersales_pet_prepare_vals(post)
             with request.env.cr.savepoint():
@@ -268,7 +268,7 @@ class AftersalesPetPortal(AftersalesPortalMixin, AftersalesUploadMixin, Customer
         try:
             pet = self._aftersales_pet_check(pet_id)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         archive = request.httprequest.path.endswith("/archive")
         pet.sudo().write({"active": not archive})
         return request.redirect(

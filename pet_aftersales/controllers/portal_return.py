@@ -1,6 +1,9 @@
 import re
+from datetime import datetime
 
-from odoo import http
+import pytz
+
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
@@ -166,7 +169,7 @@ class AftersalesReturnPortal(
         try:
             rma_sudo = self._aftersales_document("aftersales.rma", rma_id, access_token)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         values = {
             "page_name": "aftersales_rma",
             "rma": rma_sudo,
@@ -202,6 +205,9 @@ class AftersalesReturnPortal(
             "reasons": env["aftersales.return.reason"].sudo().search([]),
             "return_methods": env["aftersales.rma"]
             ._fields["return_method"]
+            ._description_selection(env),
+            "resolutions": env["aftersales.rma"]
+            ._fields["resolution"]
             ._description_selection(env),
         }
 
@@ -274,6 +280,35 @@ class AftersalesReturnPortal(
         )
         return lines, reason, return_method, description
 
+    def _aftersales_return_wishes(self, post, return_method):
+        """What the customer would like: a refund or an exchange, and the
+        courier's slot when the goods are picked up.
+
+        :return: dict of aftersales.rma values
+        """
+        env = request.env
+        resolutions = dict(
+            env["aftersales.rma"]._fields["resolution"]._description_selection(env)
+        )
+        resolution = portal_choice(post, "resolution", "refund")
+        if resolution not in resolutions:
+            raise PortalFormError(env._("Choose a refund or an exchange."))
+        vals = {"resolution": resolution}
+        slot = portal_choice(post, "pickup_date", "").strip()
+        if return_method == "pickup" and slot:
+            try:
+                local = datetime.strptime(slot[:16], "%Y-%m-%dT%H:%M")
+            except ValueError as error:
+                raise PortalFormError(
+                    env._("Enter the pickup slot as a date and a time.")
+                ) from error
+            tz = pytz.timezone(env.user.tz or env.context.get("tz") or "UTC")
+            utc = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+            if utc <= fields.Datetime.now():
+                raise PortalFormError(env._("Choose a pickup slot in the future."))
+            vals["pickup_date"] = utc
+        return vals
+
     @http.route(
         "/my/orders/<int:order_id>/return",
         type="http",
@@ -285,7 +320,7 @@ class AftersalesReturnPortal(
         try:
             order_sudo = self._aftersales_return_order(order_id)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         return self._aftersales_return_render_form(
             self._aftersales_return_options(order_sudo)
         )
@@ -328,13 +363,14 @@ class AftersalesReturnPortal(
         try:
             order_sudo = self._aftersales_return_order(order_id)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._aftersales_refused()
         options = self._aftersales_return_options(order_sudo)
         partner = request.env.user.partner_id
         try:
             lines, reason, return_method, description = self._aftersales_return_parse(
                 options, post
             )
+            wishes = self._aftersales_return_wishes(post, return_method)
             uploads = self._aftersales_read_uploads(
                 "attachments", order_sudo.company_id
             )
@@ -358,6 +394,9 @@ class AftersalesReturnPortal(
                         attachment_ids=attachments.ids,
                     )
                 )
+                # A refund or an exchange is settled when the return is done;
+                # the customer's pickup slot replaces the default one.
+                rma_sudo.write(wishes)
                 rma_sudo.message_subscribe(partner_ids=partner.ids)
         except (UserError, ValidationError) as error:
             return self._aftersales_return_render_form(options, post, error.args[0])
