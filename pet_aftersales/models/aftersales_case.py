@@ -1177,11 +1177,28 @@ class AftersalesCase(models.Model):
         now = fields.Datetime.now()
         self.filtered(lambda c: not c.resolved_date).write({"resolved_date": now})
         solved = self.filtered(lambda c: c.stage_id.solution_required)
-        # the "Customer not satisfied" to-do of the round is done once the
-        # case is solved again
-        solved._aftersales_second_handling_activities().action_feedback(
-            feedback=self.env._("Case solved again.")
-        )
+        again = solved.filtered("reopen_count")
+        if again:
+            # the "Customer not satisfied" to-do of the round is done once
+            # the case is solved again, and the feedback of an earlier round
+            # (kept in its round record) makes way for a new one
+            again._aftersales_second_handling_activities().action_feedback(
+                feedback=self.env._("Case solved again.")
+            )
+            again.filtered(
+                lambda c: c.feedback_state != "none"
+                and (c.feedback_date or c.survey_sent_date or datetime.min)
+                <= c.sla_start_date
+            ).write(
+                {
+                    "feedback_state": "none",
+                    "feedback_skip_reason": False,
+                    "feedback_channel": False,
+                    "survey_user_input_id": False,
+                    "survey_sent_date": False,
+                    "survey_reminder_date": False,
+                }
+            )
         solved._schedule_callback()
         # The survey (or the call-back of key customers) follows every solved
         # case, whether closed by the button or dragged to the stage.
@@ -1193,8 +1210,9 @@ class AftersalesCase(models.Model):
         The finished round is kept as an ``aftersales.case.round`` (its
         solution, confirmation, feedback and the reason of the reopening) and
         the new round starts clean: the customer confirms the solution again
-        and is asked for feedback again when the case is solved again. The
-        first response stays: the customer got it in the first round.
+        and is asked for feedback again when the case is solved again (the
+        last feedback stays on the case, and in the analysis, until then).
+        The first response stays: the customer got it in the first round.
         """
         now = fields.Datetime.now()
         activity_type = self.env.ref(
@@ -1211,12 +1229,6 @@ class AftersalesCase(models.Model):
                     "reopen_count": case.reopen_count + 1,
                     "resolved_date": False,
                     "solution_confirmed_date": False,
-                    "feedback_state": "none",
-                    "feedback_skip_reason": False,
-                    "feedback_channel": False,
-                    "survey_user_input_id": False,
-                    "survey_sent_date": False,
-                    "survey_reminder_date": False,
                     "sla_start_date": now,
                     "sla_warning_sent": False,
                     "sla_breach_sent": False,
