@@ -164,6 +164,11 @@ class AftersalesCase(models.Model):
         required=True,
         tracking=True,
     )
+    urgency_manual = fields.Boolean(
+        string="Urgency Set by Hand",
+        copy=False,
+        help="The urgency was chosen by hand: a new category keeps it.",
+    )
     impact = fields.Selection(
         IMPACTS,
         compute="_compute_urgency_impact",
@@ -324,6 +329,18 @@ class AftersalesCase(models.Model):
     )
     # Follow-up
     reopen_count = fields.Integer(copy=False, readonly=True)
+    handling_round = fields.Integer(
+        compute="_compute_handling_round",
+        help="1 for the first handling, 2 once the case was reopened, ...",
+    )
+    round_ids = fields.One2many(
+        "aftersales.case.round",
+        "case_id",
+        string="Handling Rounds",
+        readonly=True,
+        help="The finished rounds of the case: solution, confirmation and "
+        "feedback of each, and why it was reopened.",
+    )
     rma_ids = fields.One2many("aftersales.rma", "case_id", string="Returns")
     rma_count = fields.Integer(compute="_compute_rma_count", string="Return Count")
     checklist_item_ids = fields.One2many(
@@ -409,7 +426,10 @@ class AftersalesCase(models.Model):
     @api.depends("category_id")
     def _compute_urgency_impact(self):
         for case in self:
-            case.urgency = case.category_id.default_urgency or case.urgency or "medium"
+            if not (case.urgency_manual and case.urgency):
+                case.urgency = (
+                    case.category_id.default_urgency or case.urgency or "medium"
+                )
             case.impact = case.category_id.default_impact or case.impact or "single"
 
     @api.depends("urgency", "impact", "category_id", "company_id")
@@ -455,6 +475,11 @@ class AftersalesCase(models.Model):
         for case in self:
             case.sla_warning_date, case.sla_breach_date = dates[case.id]
             case.sla_status = case._sla_status_at(now)
+
+    @api.depends("reopen_count")
+    def _compute_handling_round(self):
+        for case in self:
+            case.handling_round = case.reopen_count + 1
 
     @api.depends("checklist_item_ids.done")
     def _compute_checklist_progress(self):
@@ -512,20 +537,25 @@ class AftersalesCase(models.Model):
                     )
                 )
 
-    @api.constrains("category_id", "pet_id", "product_id", "lot_id", "priority")
+    @api.constrains(
+        "category_id", "pet_id", "product_id", "lot_id", "priority", "stage_id"
+    )
     def _check_pet_health(self):
+        """A pet health case opens at once with what the caller knows; the
+        pet, the product and its lot are needed to solve it, not to open it."""
         for case in self.filtered(lambda c: c.category_id.code == PET_HEALTH_CODE):
             missing = []
-            if not case.pet_id:
-                missing.append(self.env._("the pet"))
-            if not case.product_id:
-                missing.append(self.env._("the product"))
-            elif case.product_id.tracking != "none" and not case.lot_id:
-                missing.append(self.env._("the lot/serial number"))
+            if case.stage_id.solution_required:
+                if not case.pet_id:
+                    missing.append(self.env._("the pet"))
+                if not case.product_id:
+                    missing.append(self.env._("the product"))
+                elif case.product_id.tracking != "none" and not case.lot_id:
+                    missing.append(self.env._("the lot/serial number"))
             if missing:
                 raise ValidationError(
                     self.env._(
-                        "Pet health case %(case)s must record %(fields)s.",
+                        "Record %(fields)s before solving pet health case %(case)s.",
                         case=case.name,
                         fields=", ".join(missing),
                     )
@@ -586,6 +616,7 @@ class AftersalesCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_manual_deadlines_list(vals_list)
+        self._mark_manual_urgency(vals_list)
         self._assign_references(vals_list)
         self._prepare_routing_vals(vals_list)
         if len(vals_list) <= self._aftersales_bulk_create_size or self.env.context.get(
@@ -648,17 +679,45 @@ class AftersalesCase(models.Model):
             for vals, reference in zip(company_vals, references, strict=True):
                 vals["reference"] = reference
 
+    @api.model
+    def _mark_manual_urgency(self, vals_list):
+        """Flag urgencies given by hand: one that differs from the default of
+        the category given with it (forms send the computed one along)."""
+        categories = self.env["aftersales.category"].browse(
+            {vals["category_id"] for vals in vals_list if vals.get("category_id")}
+        )
+        for vals in vals_list:
+            if not vals.get("urgency") or "urgency_manual" in vals:
+                continue
+            if "category_id" in vals:
+                category = categories.browse(vals["category_id"] or ())
+                vals["urgency_manual"] = vals["urgency"] != (
+                    category.default_urgency or "medium"
+                )
+            else:
+                vals["urgency_manual"] = True
+
     def _check_manual_deadlines_list(self, vals_list):
         for vals in vals_list:
             self._check_manual_deadlines(vals)
 
     def write(self, vals):
         self._check_manual_deadlines(vals)
+        if vals.get("urgency") and "urgency_manual" not in vals:
+            vals = dict(vals)
+            self._mark_manual_urgency([vals])
+        old_teams = (
+            {case.id: case.team_id for case in self}
+            if "category_id" in vals or "team_id" in vals
+            else None
+        )
         if "stage_id" not in vals:
             res = super().write(vals)
             if "category_id" in vals:
                 self._create_checklist_items()
                 self.env["aftersales.alert"]._aftersales_detect_pet_health(self)
+            if old_teams is not None and "user_id" not in vals:
+                self._reassign_to_new_team(old_teams)
             return res
         new_stage = self.env["aftersales.stage"].browse(vals["stage_id"])
         closing = self.filtered(lambda c: not c.is_closed and new_stage.is_closed)
@@ -667,11 +726,30 @@ class AftersalesCase(models.Model):
         if "category_id" in vals:
             self._create_checklist_items()
             self.env["aftersales.alert"]._aftersales_detect_pet_health(self)
+        if old_teams is not None and "user_id" not in vals:
+            self._reassign_to_new_team(old_teams)
         if closing:
             closing._on_resolved()
         if reopening:
             reopening._on_reopened()
         return res
+
+    def _reassign_to_new_team(self, old_teams):
+        """Reclassified cases whose owner is not in their new team go to
+        that team's next owner (by its assignment method; none if manual)."""
+        moved = self.filtered(
+            lambda c: c.team_id
+            and c.team_id != old_teams.get(c.id)
+            and c.user_id
+            and c.user_id not in (c.team_id.member_ids | c.team_id.user_id)
+        )
+        # sudo: the write of the category or team was checked; the new owner
+        # follows from the team's rule, also when the author does not see the
+        # team any more
+        for team, cases in moved.sudo().grouped("team_id").items():
+            owners = team._next_owners(len(cases))
+            for case, owner in zip(cases, owners, strict=True):
+                case.user_id = owner
 
     def _prepare_routing_vals(self, vals_list):
         """Route new cases to a team and pick an owner, before the insert.
@@ -1099,13 +1177,43 @@ class AftersalesCase(models.Model):
         now = fields.Datetime.now()
         self.filtered(lambda c: not c.resolved_date).write({"resolved_date": now})
         solved = self.filtered(lambda c: c.stage_id.solution_required)
+        again = solved.filtered("reopen_count")
+        if again:
+            # the "Customer not satisfied" to-do of the round is done once
+            # the case is solved again, and the feedback of an earlier round
+            # (kept in its round record) makes way for a new one
+            again._aftersales_second_handling_activities().action_feedback(
+                feedback=self.env._("Case solved again.")
+            )
+            again.filtered(
+                lambda c: c.feedback_state != "none"
+                and (c.feedback_date or c.survey_sent_date or datetime.min)
+                <= c.sla_start_date
+            ).write(
+                {
+                    "feedback_state": "none",
+                    "feedback_skip_reason": False,
+                    "feedback_channel": False,
+                    "survey_user_input_id": False,
+                    "survey_sent_date": False,
+                    "survey_reminder_date": False,
+                }
+            )
         solved._schedule_callback()
         # The survey (or the call-back of key customers) follows every solved
         # case, whether closed by the button or dragged to the stage.
         solved._aftersales_request_feedback()
 
     def _on_reopened(self):
-        """Cases that went back from a closed to an open stage: second handling."""
+        """Cases that went back from a closed to an open stage: second handling.
+
+        The finished round is kept as an ``aftersales.case.round`` (its
+        solution, confirmation, feedback and the reason of the reopening) and
+        the new round starts clean: the customer confirms the solution again
+        and is asked for feedback again when the case is solved again (the
+        last feedback stays on the case, and in the analysis, until then).
+        The first response stays: the customer got it in the first round.
+        """
         now = fields.Datetime.now()
         activity_type = self.env.ref(
             "pet_aftersales.mail_activity_type_callback", raise_if_not_found=False
@@ -1114,12 +1222,13 @@ class AftersalesCase(models.Model):
             self.activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type
             ).unlink()
+        self._archive_handling_round(now)
         for case in self:
             case.write(
                 {
                     "reopen_count": case.reopen_count + 1,
                     "resolved_date": False,
-                    "first_response_date": False,
+                    "solution_confirmed_date": False,
                     "sla_start_date": now,
                     "sla_warning_sent": False,
                     "sla_breach_sent": False,
@@ -1127,6 +1236,50 @@ class AftersalesCase(models.Model):
                     "callback_done": False,
                 }
             )
+
+    def _archive_handling_round(self, now):
+        """Record the round that ends with this reopening, and say so."""
+        reason = self.env.context.get("aftersales_reopen_reason") or self.env._(
+            "Reopened by %(user)s", user=self.env.user.name
+        )
+        rounds = (
+            self.env["aftersales.case.round"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "case_id": case.id,
+                        "number": case.reopen_count + 1,
+                        "date_start": case.sla_start_date,
+                        "date_end": case.resolved_date,
+                        "date_reopened": now,
+                        "user_id": case.user_id.id,
+                        "solution": case.solution,
+                        "solution_confirmed_date": case.solution_confirmed_date,
+                        "feedback_state": case.feedback_state,
+                        "feedback_channel": case.feedback_channel,
+                        "feedback_date": case.feedback_date,
+                        "csat_score": case.csat_score,
+                        "feedback_comment": case.feedback_comment,
+                        "survey_user_input_id": case.survey_user_input_id.id,
+                        "callback_done": case.callback_done,
+                        "reopen_reason": reason,
+                    }
+                    for case in self
+                ]
+            )
+        )
+        for case, round_ in zip(self, rounds, strict=True):
+            case.message_post(
+                body=self.env._(
+                    "Round %(number)s ended: %(reason)s. Round %(next)s starts.",
+                    number=round_.number,
+                    reason=reason,
+                    next=round_.number + 1,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return rounds
 
     def _get_callback_date(self):
         """The day ``aftersales_callback_days`` business days after today."""
@@ -1482,24 +1635,67 @@ class AftersalesCase(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A mail to a team alias opens a case for the sender."""
+        """A mail to a team alias opens a case for the sender.
+
+        A known sender becomes the customer. An unknown one is kept as the
+        case's address only (no contact: spam must not fill Contacts) unless
+        the company creates contacts from incoming mail; an agent can link
+        or create the contact later.
+        """
         values = dict(custom_values or {})
+        replied_case_id = values.pop("aftersales_replied_case_id", False)
         values["channel"] = "email"
         values.setdefault("description", msg_dict.get("body"))
         email_from = msg_dict.get("email_from")
         if email_from and not values.get("partner_id"):
+            team = self.env["aftersales.team"].browse(values.get("team_id"))
+            company = team.company_id or self.env.company
             partner = self._mail_find_partner_from_emails(
-                [email_from], force_create=True
+                [email_from], force_create=company.aftersales_mail_create_partner
             )[0]
             if partner:
                 values["partner_id"] = partner.id
+            values.setdefault("email_from", email_from)
         case = super(
             AftersalesCase, self.with_context(mail_create_nolog=True)
         ).message_new(msg_dict, custom_values=values)
         if case.partner_id:
             case.message_subscribe(partner_ids=case.partner_id.ids)
+        if replied_case_id:
+            replied = self.browse(replied_case_id)
+            case.message_post(
+                body=self.env._(
+                    "This mail answered case %(case)s, but its sender is neither "
+                    "that case's customer nor one of its followers: it opened "
+                    "this new case instead.",
+                    case=replied.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         case._send_acknowledgement()
         return case
+
+    def _aftersales_reply_allowed(self, message_dict):
+        """Whether an incoming reply may join this case's thread (and reopen
+        it): from the customer, a follower or a staff member only."""
+        self.ensure_one()
+        case = self.sudo()
+        sender = tools.email_normalize(message_dict.get("email_from") or "")
+        if sender and sender in (
+            case.partner_id.email_normalized,
+            tools.email_normalize(case.email_from or ""),
+        ):
+            return True
+        author = self.env["res.partner"].sudo().browse(message_dict.get("author_id"))
+        if not author and sender:
+            author = (
+                self.env["res.partner"]
+                .sudo()
+                .search([("email_normalized", "=", sender)])
+            )
+        if author & case.message_partner_ids:
+            return True
+        return bool(author.user_ids.filtered(lambda u: not u.share))
 
     def message_update(self, msg_dict, update_vals=None):
         """A customer's reply to a closed case reopens it (second handling)."""
@@ -1511,6 +1707,8 @@ class AftersalesCase(models.Model):
         return super().message_update(msg_dict, update_vals=update_vals)
 
     def _send_acknowledgement(self):
+        """Acknowledge a case opened by mail. A sender without contact gets it
+        at their address: the composer would create a contact for them."""
         template = self.env.ref(
             "pet_aftersales.mail_template_case_acknowledgement",
             raise_if_not_found=False,
@@ -1518,18 +1716,38 @@ class AftersalesCase(models.Model):
         if not template:
             return
         for case in self.filtered(lambda c: c.partner_id.email or c.email_from):
-            case.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                message_type="auto_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
+            if case.partner_id:
+                case.message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="auto_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+            else:
+                template.send_mail(
+                    case.id,
+                    email_layout_xmlid="mail.mail_notification_light",
+                    email_values={"auto_delete": False, "recipient_ids": []},
+                )
+
+    def message_post_with_source(self, source_ref, **kwargs):
+        # what the system sends from a template is never a first response
+        return super(
+            AftersalesCase, self.with_context(aftersales_automatic_mail=True)
+        ).message_post_with_source(source_ref, **kwargs)
+
+    def _aftersales_send_survey_mail(self, template, user_input):
+        # the survey invitation is not an answer to the customer
+        return super(
+            AftersalesCase, self.with_context(aftersales_automatic_mail=True)
+        )._aftersales_send_survey_mail(template, user_input)
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         if (
             message.message_type == "comment"
+            and not self.env.context.get("aftersales_automatic_mail")
             and message.subtype_id
             and not message.subtype_id.internal
             and message.author_id.user_ids.filtered(lambda u: not u.share)
@@ -1565,3 +1783,47 @@ class AftersalesCaseChecklistItem(models.Model):
             else:
                 vals.update(done_user_id=False, done_date=False)
         return super().write(vals)
+
+
+class AftersalesCaseRound(models.Model):
+    """One finished handling round of a case (second handling, 二次处理).
+
+    Written by the system when a solved case is reopened: what was offered,
+    whether the customer confirmed it, the feedback of that round and why
+    the case was reopened. Read-only history.
+    """
+
+    _name = "aftersales.case.round"
+    _description = "After-sales Case Handling Round"
+    _order = "case_id, number"
+
+    case_id = fields.Many2one(
+        "aftersales.case", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True)
+    number = fields.Integer(string="Round", required=True)
+    date_start = fields.Datetime(string="Started on")
+    date_end = fields.Datetime(string="Solved on")
+    date_reopened = fields.Datetime(string="Reopened on")
+    user_id = fields.Many2one("res.users", string="Handled by")
+    solution = fields.Selection(
+        selection=lambda self: self.env["aftersales.case"]
+        ._fields["solution"]
+        ._description_selection(self.env)
+    )
+    solution_confirmed_date = fields.Datetime(string="Solution Confirmed on")
+    feedback_state = fields.Selection(
+        selection=lambda self: self.env["aftersales.case"]
+        ._fields["feedback_state"]
+        ._description_selection(self.env),
+        string="Feedback",
+    )
+    feedback_channel = fields.Selection(
+        [("survey", "Survey"), ("callback", "Phone Call-back")]
+    )
+    feedback_date = fields.Datetime(string="Feedback Received on")
+    csat_score = fields.Float(string="Satisfaction Score", aggregator="avg")
+    feedback_comment = fields.Text(string="Customer Comment")
+    survey_user_input_id = fields.Many2one("survey.user_input", string="Survey Answer")
+    callback_done = fields.Boolean(string="Call-back Done")
+    reopen_reason = fields.Char(string="Reopened because")

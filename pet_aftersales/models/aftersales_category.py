@@ -1,6 +1,7 @@
 from lxml import html as lxml_html
 
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class AftersalesCategory(models.Model):
@@ -49,8 +50,26 @@ class AftersalesCategory(models.Model):
     )
 
     _sql_constraints = [
-        ("code_uniq", "unique(code)", "The category code must be unique."),
+        (
+            "code_uniq",
+            "unique(code, company_id)",
+            "The category code must be unique per company.",
+        ),
     ]
+
+    def init(self):
+        res = super().init()
+        # unique(code, company_id) lets NULLs differ: shared categories
+        # (no company) get their own unique index
+        if not tools.index_exists(self.env.cr, "aftersales_category_shared_code_uniq"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX aftersales_category_shared_code_uniq "
+                    "ON %s (code) WHERE company_id IS NULL",
+                    SQL.identifier(self._table),
+                )
+            )
+        return res
 
     def _get_checklist_steps(self):
         """The steps of the checklist: its list items, else its lines."""

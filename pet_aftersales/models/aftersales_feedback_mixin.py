@@ -285,6 +285,22 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             ]
         )
 
+    def _aftersales_second_handling_activities(self):
+        """Open "Customer not satisfied" to-dos of these records."""
+        activity_type = self.env.ref(
+            "pet_aftersales.mail_activity_type_second_handling",
+            raise_if_not_found=False,
+        )
+        if not activity_type or not self.ids:
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+
     def _aftersales_schedule_callback(self):
         """Plan a satisfaction call for the owner, unless one is planned."""
         activities = self._aftersales_callback_activities()
@@ -388,9 +404,15 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         for dimension, field in DIMENSION_FIELDS.items():
             if dimension in ratings:
                 vals[field] = min(max(ratings[dimension], 1), 5)
+            elif ratings:
+                # a new handling round is rated afresh: no rating of the
+                # previous round may linger next to the new ones
+                vals[field] = 0
         if ratings:
             values = [
-                vals[field] for field in DIMENSION_FIELDS.values() if field in vals
+                vals[field]
+                for dimension, field in DIMENSION_FIELDS.items()
+                if dimension in ratings
             ]
             vals["csat_score"] = round(
                 sum((value - 1) * 25.0 for value in values) / len(values), 2
@@ -403,11 +425,21 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         return True
 
     def _aftersales_feedback_second_handling(self):
-        """Send the case back to handling and alert its owner."""
+        """Send the case back to handling and alert its owner.
+
+        The to-do of an earlier unhappy round is marked done first: each round
+        has one "Customer not satisfied" to-do, closed when the case is solved
+        again (see ``aftersales.case._on_resolved``).
+        """
         self.ensure_one()
         case = self._aftersales_feedback_case()
         if case and case.is_closed:
-            case.action_reopen()
+            case.with_context(
+                aftersales_reopen_reason=self.env._(
+                    "Customer not satisfied (%(score)s/100)",
+                    score=round(self.csat_score),
+                )
+            ).action_reopen()
         owner = self._aftersales_feedback_owner()
         summary = self.env._("Customer not satisfied")
         note = self.env._(
@@ -417,9 +449,16 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             record=self.display_name,
         )
         target = case or self
+        target._aftersales_second_handling_activities().action_feedback(
+            feedback=self.env._("A new unhappy feedback replaces this to-do.")
+        )
         if owner:
+            activity_type = self.env.ref(
+                "pet_aftersales.mail_activity_type_second_handling",
+                raise_if_not_found=False,
+            ) or self.env.ref("mail.mail_activity_data_todo")
             target.activity_schedule(
-                "mail.mail_activity_data_todo",
+                activity_type_id=activity_type.id,
                 summary=summary,
                 note=note,
                 user_id=owner.id,

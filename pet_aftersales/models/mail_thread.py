@@ -1,9 +1,13 @@
+import zlib
+
 from odoo import api, models
-from odoo.tools import email_normalize, email_split
+from odoo.tools import SQL, email_normalize, email_split
 
 # headers set by auto-responders (RFC 3834 and common non-standard ones)
 AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
 AUTO_PRECEDENCE = ("auto_reply", "bulk", "junk", "list")
+# first key of the advisory locks taken on the Message-Id of a case mail
+MESSAGE_ID_LOCK = zlib.crc32(b"aftersales.case.message_id") & 0x7FFFFFFF
 
 
 class MailThread(models.AbstractModel):
@@ -54,4 +58,67 @@ class MailThread(models.AbstractModel):
             )
         if drop:
             return [route for route in routes if route[0] != "aftersales.case"]
-        return routes
+        if self._aftersales_already_processed(message_dict.get("message_id")):
+            return []
+        return self._aftersales_check_reply_routes(routes, message_dict)
+
+    @api.model
+    def _aftersales_already_processed(self, message_id):
+        """Whether a concurrent delivery of this very mail was processed.
+
+        The same mail delivered twice at once (MTA retry, two fetchmail runs)
+        passes core's Message-Id check in both transactions. The lock makes
+        the second wait for the first; then a fresh snapshot (our own started
+        before the other committed) tells whether the mail is in already.
+        """
+        if not message_id:
+            return False
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                MESSAGE_ID_LOCK,
+                message_id,
+            )
+        )
+        with self.env.registry.cursor() as fresh_cr:
+            fresh_cr.execute(
+                SQL(
+                    "SELECT 1 FROM mail_message WHERE message_id = %s LIMIT 1",
+                    message_id,
+                )
+            )
+            return bool(fresh_cr.fetchone())
+
+    @api.model
+    def _aftersales_check_reply_routes(self, routes, message_dict):
+        """A reply from a stranger (not the customer, a follower nor staff)
+        never joins a case's thread nor reopens it: it opens a new case in
+        the same team, which says which case it answered. Only one new case
+        is opened per mail."""
+        checked = []
+        new_case = False
+        for route in routes:
+            model, thread_id, custom_values, user_id, alias = route
+            if model != "aftersales.case":
+                checked.append(route)
+                continue
+            if thread_id:
+                case = self.env[model].browse(thread_id)
+                if case._aftersales_reply_allowed(message_dict):
+                    checked.append(route)
+                    continue
+                message_dict.pop("parent_id", None)
+                case_sudo = case.sudo()
+                custom_values = dict(
+                    custom_values or {},
+                    team_id=case_sudo.team_id.id,
+                    company_id=case_sudo.company_id.id,
+                    aftersales_replied_case_id=case.id,
+                )
+                thread_id = False
+                route = (model, thread_id, custom_values, user_id, alias)
+            if new_case:
+                continue
+            new_case = True
+            checked.append(route)
+        return checked

@@ -11,6 +11,11 @@ class ResCompany(models.Model):
         check_company=True,
         help="Team receiving cases that match no category routing.",
     )
+    aftersales_mail_create_partner = fields.Boolean(
+        string="Create Contacts from Incoming Emails",
+        help="A mail from an unknown address opens a case with that address "
+        "only; tick to also create a contact for the sender.",
+    )
     aftersales_return_days = fields.Integer(
         string="Return Period (days)",
         default=7,

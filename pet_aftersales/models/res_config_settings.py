@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
     aftersales_default_team_id = fields.Many2one(
         related="company_id.aftersales_default_team_id", readonly=False
     )
+    aftersales_mail_create_partner = fields.Boolean(
+        related="company_id.aftersales_mail_create_partner", readonly=False
+    )
     aftersales_return_days = fields.Integer(
         related="company_id.aftersales_return_days", readonly=False
     )

@@ -21,3 +21,5 @@ from . import test_feedback_points
 from . import test_feedback_http
 from . import test_feedback_performance
 from . import test_feedback_report
+from . import test_case_rules
+from . import test_case_race

@@ -72,7 +72,8 @@ class TestCaseFlow(AftersalesCaseCommon):
         self.assertFalse(case.is_closed)
         self.assertEqual(case.reopen_count, 1)
         self.assertFalse(case.resolved_date)
-        self.assertFalse(case.first_response_date)
+        # the customer got their first response in the first round
+        self.assertEqual(case.first_response_date, datetime(2026, 11, 23, 9, 0))
         self.assertEqual(case.sla_start_date, datetime(2026, 11, 25, 9, 0))
         self.assertGreater(case.resolution_deadline, first_deadline)
         self.assertFalse(self._callback_activities(case))
@@ -164,8 +165,12 @@ class TestCasePriority(AftersalesCaseCommon):
             {"name": "Nemo", "partner_id": self.customer.id, "species": "fish"}
         )
         product = self.env["product.product"].create({"name": "Fish flakes"})
+        # opened at once with what the caller knows: no pet nor product yet
+        reported = self._create_case(category_id=pet_health.id, urgency="low")
+        self.assertEqual(reported.priority, "3")
+        reported.solution = "advice"
         with self.assertRaises(ValidationError):
-            self._create_case(category_id=pet_health.id)
+            reported.action_close()
         case = self._create_case(
             category_id=pet_health.id,
             pet_id=pet.id,

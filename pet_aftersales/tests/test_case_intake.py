@@ -85,6 +85,8 @@ class TestCaseIntake(AftersalesCaseCommon):
         return self._process(NEW_MAIL, **values)
 
     def test_mail_opens_a_case_with_new_partner(self):
+        """With the company setting on, an unknown sender gets a contact."""
+        self.company.aftersales_mail_create_partner = True
         case = self.Case.browse(self._new_mail())
         self.assertEqual(case.team_id, self.team)
         self.assertEqual(case.channel, "email")
