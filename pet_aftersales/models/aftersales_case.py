@@ -1518,7 +1518,7 @@ class AftersalesCase(models.Model):
         if not template:
             return
         for case in self.filtered(lambda c: c.partner_id.email or c.email_from):
-            case.message_post_with_source(
+            case._aftersales_message_post_template(
                 template,
                 subtype_xmlid="mail.mt_comment",
                 message_type="auto_comment",

@@ -42,7 +42,7 @@ class TestFeedbackPerformance(FeedbackCommon):
         closed = cases[0]._get_closed_stage()
         self.env.invalidate_all()
         # closing the cases is what sends the surveys (answer + mail per case)
-        with self.assertQueryCount(as_agent=core_queries(self.env, 166, newest=171)):
+        with self.assertQueryCount(as_agent=core_queries(self.env, 145, newest=155)):
             cases.write({"stage_id": closed.id})
         self.assertEqual(set(cases.mapped("feedback_state")), {"survey_sent"})
 
