@@ -1717,7 +1717,7 @@ class AftersalesCase(models.Model):
             return
         for case in self.filtered(lambda c: c.partner_id.email or c.email_from):
             if case.partner_id:
-                case.message_post_with_source(
+                case._aftersales_message_post_template(
                     template,
                     subtype_xmlid="mail.mt_comment",
                     message_type="auto_comment",
@@ -1735,6 +1735,12 @@ class AftersalesCase(models.Model):
         return super(
             AftersalesCase, self.with_context(aftersales_automatic_mail=True)
         ).message_post_with_source(source_ref, **kwargs)
+
+    def _aftersales_message_post_template(self, template, **kwargs):
+        # the same for templates posted in a batch
+        return super(
+            AftersalesCase, self.with_context(aftersales_automatic_mail=True)
+        )._aftersales_message_post_template(template, **kwargs)
 
     def _aftersales_send_survey_mail(self, template, user_input):
         # the survey invitation is not an answer to the customer

@@ -336,7 +336,11 @@ class AftersalesRma(models.Model):
             return domain
         return ["!", *domain]
 
-    @api.depends("refund_move_ids.payment_state", "refund_move_ids.state", "state")
+    # Not on refund_move_ids.payment_state: the ORM would look up the returns
+    # of every invoice whose payment state changes, several times per
+    # posting. The credit notes' own payment-state compute marks this field
+    # to recompute instead (account.move in aftersales_rma_accounting.py).
+    @api.depends("refund_move_ids", "state")
     def _compute_refund_state(self):
         for rma in self:
             refunds = rma.refund_move_ids.filtered(lambda m: m.state == "posted")
@@ -387,10 +391,14 @@ class AftersalesRma(models.Model):
     # CONSTRAINTS
     # ------------------------------------------------------------
 
-    @api.constrains("state")
-    def _check_state_quantities(self):
-        # only going back to draft holds the quantities again
-        self.filtered(lambda rma: rma.state == "draft").line_ids._check_quantity()
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") == "draft":
+            # only going back to draft holds the quantities again (a new
+            # return's lines are checked by their own constraint, and no
+            # other state change asks for more)
+            self.line_ids._check_quantity()
+        return res
 
     # ------------------------------------------------------------
     # CRUD
@@ -629,14 +637,12 @@ class AftersalesRma(models.Model):
         ) or start + timedelta(days=days)
 
     def _notify_customer(self, template_xmlid):
+        """Mail ``template`` to the customers of ``self`` (one batch render,
+        through the mail queue: see mail.thread)."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        for rma in self:
-            rma.with_context(lang=rma.partner_id.lang).message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._aftersales_message_post_template(
+            template, subtype_xmlid="mail.mt_comment"
+        )
 
     def action_submit(self):
         self._check_state(("draft", "submitted"))

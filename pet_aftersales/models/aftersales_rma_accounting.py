@@ -377,3 +377,22 @@ class AftersalesRma(models.Model):
             note=note,
             user_id=(user or self.env.user).id,
         )
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _compute_payment_state(self):
+        """A credit note's payment state tells its returns' refund state:
+        one look-up, for customer credit notes only."""
+        res = super()._compute_payment_state()
+        refunds = self.filtered(lambda move: move.move_type == "out_refund" and move.id)
+        if refunds:
+            rmas = (
+                self.env["aftersales.rma"]
+                .sudo()
+                .search([("refund_move_ids", "in", refunds.ids)])
+            )
+            if rmas:
+                self.env.add_to_compute(rmas._fields["refund_state"], rmas)
+        return res

@@ -7,7 +7,9 @@ class AftersalesTeam(models.Model):
     _name = "aftersales.team"
     _description = "After-sales Team"
     _inherit = ["mail.alias.mixin", "mail.thread"]
-    _order = "sequence, name"
+    # not by name: it is translated (JSON), grouping cases by team would
+    # extract name->>'en_US' from every case row
+    _order = "sequence, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)

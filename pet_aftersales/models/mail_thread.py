@@ -1,3 +1,4 @@
+import base64
 import zlib
 
 from odoo import api, models
@@ -8,10 +9,89 @@ AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"
 AUTO_PRECEDENCE = ("auto_reply", "bulk", "junk", "list")
 # first key of the advisory locks taken on the Message-Id of a case mail
 MESSAGE_ID_LOCK = zlib.crc32(b"aftersales.case.message_id") & 0x7FFFFFFF
+# what a template gives a message, as the composer takes it
+TEMPLATE_POST_FIELDS = (
+    "subject",
+    "body_html",
+    "email_from",
+    "reply_to",
+    "partner_to",
+    "email_to",
+    "email_cc",
+    "attachment_ids",
+    "report_template_ids",
+    "mail_server_id",
+    "email_layout_xmlid",
+    "scheduled_date",
+)
 
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
+
+    def _notify_thread_by_email(
+        self, message, recipients_data, msg_vals=False, **kwargs
+    ):
+        """The addon's mails never go to the SMTP server inside the request
+        (a slow or failing server would slow or break the user's click): they
+        wait in Odoo's mail queue, whose cron is woken to send them in its own
+        transaction right after this one commits."""
+        if not self._name.startswith("aftersales."):
+            return super()._notify_thread_by_email(
+                message, recipients_data, msg_vals=msg_vals, **kwargs
+            )
+        kwargs["force_send"] = False
+        result = super(
+            MailThread, self.with_context(mail_notify_force_send=False)
+        )._notify_thread_by_email(message, recipients_data, msg_vals=msg_vals, **kwargs)
+        if any(recipient.get("notif") == "email" for recipient in recipients_data):
+            self._aftersales_wake_mail_queue()
+        return result
+
+    @api.model
+    def _aftersales_wake_mail_queue(self):
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action", False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _aftersales_message_post_template(
+        self, template, message_type="notification", **kwargs
+    ):
+        """Post ``template``, rendered on each record of ``self`` in its
+        recipient's language, as a message to the template's recipients.
+
+        What the mail composer does with a template, without the composer:
+        the subjects and bodies of all records are rendered in one batch.
+        """
+        if not self or not template:
+            return self.env["mail.message"]
+        values = template._generate_template(
+            self.ids, TEMPLATE_POST_FIELDS, find_or_create_partners=True
+        )
+        messages = self.env["mail.message"]
+        for record in self:
+            rendered = values[record.id]
+            post = {
+                "body": rendered.get("body_html") or "",
+                "subject": rendered.get("subject") or False,
+                "partner_ids": rendered.get("partner_ids") or [],
+                "attachment_ids": rendered.get("attachment_ids") or [],
+                # rendered reports come base64-encoded, message_post wants bytes
+                "attachments": [
+                    (name, base64.b64decode(data))
+                    for name, data in rendered.get("attachments") or []
+                ],
+                "message_type": message_type,
+                "mail_auto_delete": template.auto_delete,
+            }
+            for key in ("email_from", "reply_to", "mail_server_id", "scheduled_date"):
+                if rendered.get(key):
+                    post[key] = rendered[key]
+            if rendered.get("email_layout_xmlid"):
+                post["email_layout_xmlid"] = rendered["email_layout_xmlid"]
+            post.update(kwargs)
+            messages |= record.message_post(**post)
+        return messages
 
     @api.model
     def _aftersales_is_auto_submitted(self, message):

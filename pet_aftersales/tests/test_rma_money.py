@@ -424,3 +424,20 @@ class TestRmaMoney(RmaCommon):
         rma.action_done()
         self.assertEqual(rma.refund_move_ids.company_id, company_b)
         self.assertEqual(rma.refund_move_ids.state, "posted")
+
+    def test_refund_state_follows_the_accountant_after_done(self):
+        """The refund state follows the credit note's posting and payment
+        done later in Invoicing, without depending on payment_state."""
+        self.company.aftersales_rma_post_refund = False
+        self._pay(self.order.invoice_ids)
+        rma = self._received_and_passed(qty=1.0, lot=self.lot_b)
+        rma.with_user(self.supervisor).action_done()
+        refund = rma.refund_move_ids
+        self.assertEqual(rma.refund_state, "to_refund")
+        refund.with_user(self.accountant).action_post()
+        self.assertEqual(rma.refund_state, "to_refund", "posted, not paid back yet")
+        self._pay(refund)
+        self.assertIn(refund.payment_state, ("paid", "in_payment"))
+        self.assertEqual(rma.refund_state, "refunded")
+        refund.with_user(self.accountant).button_draft()
+        self.assertEqual(rma.refund_state, "to_refund")

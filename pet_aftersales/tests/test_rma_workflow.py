@@ -373,10 +373,10 @@ class TestRmaWorkflow(RmaCommon):
         self.env["aftersales.rma"].create(vals(order.order_line[:2])).action_submit()
         vals = vals(order.order_line)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=core_queries(self.env, 43, newest=44)):
+        with self.assertQueryCount(__system__=core_queries(self.env, 39, newest=40)):
             rma = self.env["aftersales.rma"].create(vals)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=core_queries(self.env, 62, newest=64)):
+        with self.assertQueryCount(__system__=core_queries(self.env, 48, newest=51)):
             rma.action_submit()
         self.assertTrue(rma.policy_ok, rma.policy_message)
         self.assertEqual(len(rma.line_ids), 50)
