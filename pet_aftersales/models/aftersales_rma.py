@@ -392,6 +392,11 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
+        # the date each step of the customer's timeline was reached
+        date_field = f"{vals.get('state')}_date"
+        if vals.get("state") != "draft" and date_field in self._fields:
+            if date_field not in vals:
+                vals = {**vals, date_field: fields.Datetime.now()}
         res = super().write(vals)
         if vals.get("state") == "draft":
             # only going back to draft holds the quantities again (a new
@@ -431,13 +436,6 @@ class AftersalesRma(models.Model):
     rejected_date = fields.Datetime(copy=False, readonly=True)
     done_date = fields.Datetime(copy=False, readonly=True)
     cancelled_date = fields.Datetime(copy=False, readonly=True)
-
-    def write(self, vals):
-        date_field = f"{vals.get('state')}_date"
-        if vals.get("state") != "draft" and date_field in self._fields:
-            if date_field not in vals:
-                vals = {**vals, date_field: fields.Datetime.now()}
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):

@@ -24,3 +24,7 @@ from . import test_feedback_performance
 from . import test_feedback_report
 from . import test_case_rules
 from . import test_case_race
+from . import test_case_bulk_create
+from . import test_portal_hostile
+from . import test_portal_polish
+from . import test_portal_race

@@ -224,7 +224,7 @@ class TestCaseSlaEscalation(AftersalesCaseCommon):
         with freeze_time(datetime(2026, 11, 23, 11, 5)):
             Case._cron_sla_escalation()
         self.assertEqual(set(warm.mapped("sla_status")), {"breached"})
-        queries = core_queries(self.env, floor=25, newest=28)
+        queries = core_queries(self.env, floor=23, newest=26)
         for day, count in ((24, 5), (25, 50)):
             cases = self._breach_batch(day, count, self.agent2)
             with freeze_time(datetime(2026, 11, day, 11, 5)):

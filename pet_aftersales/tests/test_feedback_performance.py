@@ -43,7 +43,7 @@ class TestFeedbackPerformance(FeedbackCommon):
         self.env.invalidate_all()
         # closing the cases is what sends the surveys (answer + mail per case)
         # the survey invitation is no first response, and its mail is queued
-        with self.assertQueryCount(as_agent=core_queries(self.env, 145, newest=155)):
+        with self.assertQueryCount(as_agent=core_queries(self.env, 143, newest=153)):
             cases.write({"stage_id": closed.id})
         self.assertEqual(set(cases.mapped("feedback_state")), {"survey_sent"})
 
