@@ -31,6 +31,8 @@ IMPACT_SCORE = {"single": 0, "several": 1, "widespread": 2}
 # share of an SLA window after which a case is "at risk"
 SLA_RISK_RATIO = 0.8
 PET_HEALTH_CODE = "pet_health"
+# Cases of this priority or above are "major issues": phone call-back.
+CALLBACK_MIN_PRIORITY = 2
 
 
 class AftersalesCase(models.Model):
@@ -1451,6 +1453,28 @@ class AftersalesCase(models.Model):
                 "default_line_ids": [(0, 0, vals) for vals in lines],
             },
         }
+
+    # ------------------------------------------------------------
+    # FEEDBACK HOOKS (aftersales.feedback.mixin)
+    # ------------------------------------------------------------
+
+    def _aftersales_feedback_link_vals(self):
+        self.ensure_one()
+        return {"aftersales_case_id": self.id}
+
+    def _aftersales_feedback_case(self):
+        return self
+
+    def _aftersales_feedback_owner(self):
+        self.ensure_one()
+        return self.user_id or self.team_id.user_id
+
+    def _aftersales_feedback_pets(self):
+        return self.pet_id
+
+    def _aftersales_feedback_is_major(self):
+        self.ensure_one()
+        return int(self.priority or 0) >= CALLBACK_MIN_PRIORITY
 
     # ------------------------------------------------------------
     # MAIL
