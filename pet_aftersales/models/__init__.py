@@ -3,7 +3,9 @@ from . import aftersales_team
 from . import aftersales_category
 from . import aftersales_stage
 from . import aftersales_sla_policy
+from . import aftersales_symptom
 from . import aftersales_case
+from . import aftersales_case_health
 from . import aftersales_case_demo
 from . import aftersales_priority_rule
 from . import aftersales_return_reason
