@@ -21,7 +21,6 @@ class AftersalesCase(models.Model):
         "aftersales_case_vet_report_rel",
         "case_id",
         "attachment_id",
-        string="Vet Report",
         help="The veterinarian's report, as the customer sent it.",
     )
     vet_claim_currency_id = fields.Many2one(related="company_id.currency_id")
