@@ -15,6 +15,7 @@ from . import pet_profile
 from . import aftersales_alert
 from . import res_company
 from . import res_config_settings
+from . import res_lang
 from . import res_partner
 from . import res_users
 from . import product

@@ -4,7 +4,7 @@ from collections import Counter
 import polib
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
@@ -344,3 +344,19 @@ class TestChineseCustomers(PortalFixture, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("退货数量", response.text)
         self.assertNotIn("Quantity to return", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLanguages(TransactionCase):
+    """About the demo data: its Chinese languages are installed as Settings >
+    Languages does, with Odoo's own terms of the other modules."""
+
+    def test_core_terms_are_chinese_too(self):
+        fields = self.env["ir.model.fields"]
+        expected = {"zh_CN": "您的订单", "zh_TW": "你的訂單"}
+        for lang, your_orders in expected.items():
+            label = fields._get("sale.order", "order_line").with_context(lang=lang)
+            self.assertNotEqual(label.field_description, "Order Lines", lang)
+            # the portal's "Your Orders" tile, a term of Sales, not of ours
+            tile = self.env.ref("sale.portal_my_home_sale").with_context(lang=lang)
+            self.assertIn(your_orders, tile.arch, lang)
