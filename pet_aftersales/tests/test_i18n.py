@@ -360,3 +360,13 @@ class TestDemoLanguages(TransactionCase):
             # the portal's "Your Orders" tile, a term of Sales, not of ours
             tile = self.env.ref("sale.portal_my_home_sale").with_context(lang=lang)
             self.assertIn(your_orders, tile.arch, lang)
+
+    def test_callback_quality_score_is_product_quality(self):
+        """The score is about the product's quality, not a "quality problem"
+        (the category's name)."""
+        expected = {"zh_CN": "产品质量", "zh_TW": "產品品質"}
+        for lang, label in expected.items():
+            field = self.env["ir.model.fields"]._get(
+                "aftersales.callback", "csat_quality"
+            )
+            self.assertEqual(field.with_context(lang=lang).field_description, label)
