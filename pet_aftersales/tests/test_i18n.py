@@ -337,6 +337,21 @@ class TestChineseCustomers(PortalFixture, HttpCase):
         # Traditional, not simplified: no 们/后/请 of the zh_CN wording.
         self.assertNotRegex(message.subject + message.body, "[们后请单]")
 
+    def test_mail_dates_without_seconds_in_the_customers_locale(self):
+        customer = self.env.ref("pet_aftersales.partner_demo_zh_tw")
+        case = self.env["aftersales.case"].create(
+            {"name": "狗飼料已過期", "partner_id": customer.id}
+        )
+        case.response_deadline = "2031-11-10 02:30:45"
+        body = self.env.ref(
+            "pet_aftersales.mail_template_case_acknowledgement"
+        )._render_field("body_html", case.ids, compute_lang=True)[case.id]
+        # Asia/Taipei: 10:30, no seconds, Taiwanese date order
+        self.assertIn("2031", body)
+        self.assertIn("10:30", body)
+        self.assertNotIn("10:30:45", body)
+        self.assertNotIn("Nov", body)
+
     def test_portal_return_form_in_simplified_chinese(self):
         self.portal_user.lang = "zh_CN"
         self.authenticate("portal", "portal")
