@@ -71,6 +71,9 @@
         "demo/aftersales_i18n_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "pet_aftersales/static/src/scss/aftersales_backend.scss",
+        ],
         "web.assets_frontend": [
             "pet_aftersales/static/src/js/aftersales_portal.js",
         ],
