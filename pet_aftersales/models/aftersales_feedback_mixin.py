@@ -477,6 +477,22 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         )
         self.invalidate_recordset(["feedback_points_granted"])
 
+    def _aftersales_lock_rewarded_partners(self):
+        """Serialize the rewards of one customer: the monthly cap counts what
+        other transactions granted. A no-op update takes the customer's row
+        lock; a concurrent reward of the same customer waits for it and, under
+        Odoo's repeatable-read transactions, fails with a serialization error
+        once this one commits, so that Odoo retries it on a snapshot that sees
+        these points (and the card this one may create)."""
+        partners = self.partner_id.commercial_partner_id
+        if partners:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET write_date = write_date WHERE id IN %s",
+                    tuple(sorted(partners.ids)),
+                )
+            )
+
     def _aftersales_loyalty_card(self, program, partner):
         card = (
             self.env["loyalty.card"]
@@ -527,6 +543,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         if not records:
             return self.env["loyalty.history"]
         records._aftersales_lock()
+        records._aftersales_lock_rewarded_partners()
         history = self.env["loyalty.history"].sudo()
         for record in records.filtered(lambda rec: not rec.feedback_points_granted):
             company = record.company_id
