@@ -219,28 +219,32 @@ class AftersalesSlaMixin(models.AbstractModel):
             responded, _resolved, closed = record._sla_progress()
             if closed or record.sla_paused_since:
                 continue
-            targets = [record.resolution_deadline]
+            targets = [(record.resolution_deadline, record.sla_paused_hours)]
             if not responded:
-                targets.append(record.response_deadline)
+                targets.append(
+                    (record.response_deadline, record.sla_response_paused_hours)
+                )
             calendar = record._sla_calendar()
             windows += [
-                (record.id, calendar, record.sla_start_date, deadline)
-                for deadline in targets
+                (record.id, calendar, record.sla_start_date, deadline, paused)
+                for deadline, paused in targets
                 if deadline
             ]
         hours = self._sla_work_hours_batch(
-            [(calendar, start, deadline) for _id, calendar, start, deadline in windows]
+            [(calendar, start, deadline) for _id, calendar, start, deadline, _p in windows]
         )
+        # the paused time is in the window but not in the target: the last
+        # 20 % are those of the time the record really had
         warnings_at = self._sla_plan_hours_batch(
             [
-                (calendar, start, worked * SLA_RISK_RATIO)
-                for (_id, calendar, start, _deadline), worked in zip(
+                (calendar, start, max(worked - paused, 0.0) * SLA_RISK_RATIO + paused)
+                for (_id, calendar, start, _deadline, paused), worked in zip(
                     windows, hours, strict=True
                 )
             ]
         )
         by_record = defaultdict(lambda: ([], []))
-        for (record_id, _calendar, _start, deadline), warning in zip(
+        for (record_id, _calendar, _start, deadline, _paused), warning in zip(
             windows, warnings_at, strict=True
         ):
             warnings, breaches = by_record[record_id]
