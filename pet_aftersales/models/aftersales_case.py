@@ -833,7 +833,10 @@ class AftersalesCase(models.Model):
 
     def _sla_targets(self):
         return {
-            case: (case.sla_policy_id.response_hours, case.sla_policy_id.resolution_hours)
+            case: (
+                case.sla_policy_id.response_hours,
+                case.sla_policy_id.resolution_hours,
+            )
             for case in self
         }
 

@@ -231,7 +231,10 @@ class AftersalesSlaMixin(models.AbstractModel):
                 if deadline
             ]
         hours = self._sla_work_hours_batch(
-            [(calendar, start, deadline) for _id, calendar, start, deadline, _p in windows]
+            [
+                (calendar, start, deadline)
+                for _id, calendar, start, deadline, _p in windows
+            ]
         )
         # the paused time is in the window but not in the target: the last
         # 20 % are those of the time the record really had
@@ -289,9 +292,7 @@ class AftersalesSlaMixin(models.AbstractModel):
         """Stop the clock of the records (waiting on the customer or a third
         party)."""
         now = now or fields.Datetime.now()
-        self.filtered(lambda r: not r.sla_paused_since).write(
-            {"sla_paused_since": now}
-        )
+        self.filtered(lambda r: not r.sla_paused_since).write({"sla_paused_since": now})
 
     def _sla_resume(self, now=None):
         """Restart the clock: the paused time, counted in each record's

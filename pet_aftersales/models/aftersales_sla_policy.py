@@ -36,7 +36,6 @@ class AftersalesSlaPolicy(models.Model):
     )
     clock = fields.Selection(
         SLA_CLOCKS,
-        string="Clock",
         default="business",
         required=True,
         help="Business Hours: only the team's working hours count (round the "

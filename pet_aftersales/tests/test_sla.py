@@ -44,9 +44,7 @@ class TestSlaClock(AftersalesCaseCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.pet_health = cls.env.ref("pet_aftersales.aftersales_category_pet_health")
-        cls.food_safety = cls.env.ref(
-            "pet_aftersales.aftersales_category_food_safety"
-        )
+        cls.food_safety = cls.env.ref("pet_aftersales.aftersales_category_food_safety")
         (cls.pet_health | cls.food_safety).team_id = cls.team
         # the shipped urgent policies, on the team working 09:00-17:00
         cls.pet_health_policy = cls.env.ref(
@@ -259,7 +257,9 @@ class TestSlaBusinessTime(AftersalesCaseCommon):
             datetime(2026, 11, 28, 16, 0),
         )
         friday = date(2026, 11, 27)
-        self.assertEqual(Sla._sla_business_date(self.calendar, friday, 1), date(2026, 11, 30))
+        self.assertEqual(
+            Sla._sla_business_date(self.calendar, friday, 1), date(2026, 11, 30)
+        )
         self.assertEqual(Sla._sla_business_date(self.calendar, friday, 0), friday)
         self.assertEqual(
             Sla._sla_business_date(self.env["resource.calendar"], friday, 2),
