@@ -51,6 +51,7 @@ class AftersalesSlaMixin(models.AbstractModel):
     )
     sla_clock = fields.Selection(
         SLA_CLOCKS,
+        string="SLA Clock",
         compute="_compute_sla_clock",
         help="Business Hours: the deadlines count the team's working hours "
         "only. Round the Clock: every hour counts, nights and weekends too.",
@@ -118,6 +119,7 @@ class AftersalesSlaMixin(models.AbstractModel):
         "are moved by this time.",
     )
     sla_response_paused_hours = fields.Float(
+        string="SLA Paused Time before the Response",
         copy=False,
         readonly=True,
         help="Paused time that moves the response deadline: the pauses that "
