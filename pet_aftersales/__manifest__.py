@@ -25,6 +25,7 @@
         "data/mail_template_data.xml",
         "data/aftersales_stage_data.xml",
         "data/aftersales_category_data.xml",
+        "data/aftersales_symptom_data.xml",
         "data/aftersales_return_reason_data.xml",
         "data/aftersales_team_data.xml",
         "data/mail_message_subtype_data.xml",
@@ -45,6 +46,7 @@
         "views/aftersales_stage_views.xml",
         "views/aftersales_sla_policy_views.xml",
         "views/aftersales_case_views.xml",
+        "views/aftersales_case_health_views.xml",
         "views/aftersales_priority_rule_views.xml",
         "views/aftersales_return_reason_views.xml",
         "views/aftersales_rma_views.xml",
@@ -69,6 +71,9 @@
         "demo/aftersales_i18n_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "pet_aftersales/static/src/scss/aftersales_backend.scss",
+        ],
         "web.assets_frontend": [
             "pet_aftersales/static/src/js/aftersales_portal.js",
         ],

@@ -1,4 +1,4 @@
-#!/var/cache/pet_aftersales/venv/bin/python
+#!/usr/bin/env python3
 """Apply a JSON {msgid: msgstr} file to a .po file, in place.
 
     scripts/po_fill.py pet_aftersales/i18n/zh_TW.po done.json

@@ -1,4 +1,4 @@
-#!/var/cache/pet_aftersales/venv/bin/python
+#!/usr/bin/env python3
 """Print the untranslated (empty or fuzzy) msgids of a .po file as JSON.
 
     scripts/po_todo.py pet_aftersales/i18n/zh_TW.po > todo.json

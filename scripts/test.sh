@@ -16,6 +16,9 @@ for tree in $trees; do
     esac
 done
 apt_install chromium
+# a first headless start after boot can take longer than Odoo's 10 s wait for
+# the devtools port (a tour then skips): start it once here
+timeout 60 chromium --headless=new --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1 || true
 
 # 1. lint ----------------------------------------------------------------------
 if [ "${PA_SKIP_LINT:-}" != 1 ]; then "$PA_ROOT/scripts/lint.sh"; fi

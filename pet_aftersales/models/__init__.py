@@ -4,7 +4,9 @@ from . import aftersales_team
 from . import aftersales_category
 from . import aftersales_stage
 from . import aftersales_sla_policy
+from . import aftersales_symptom
 from . import aftersales_case
+from . import aftersales_case_health
 from . import aftersales_case_demo
 from . import aftersales_priority_rule
 from . import aftersales_return_reason
@@ -14,6 +16,7 @@ from . import pet_profile
 from . import aftersales_alert
 from . import res_company
 from . import res_config_settings
+from . import res_lang
 from . import res_partner
 from . import res_users
 from . import product

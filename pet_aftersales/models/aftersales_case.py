@@ -25,6 +25,8 @@ IMPACTS = [
 URGENCY_SCORE = {"low": 0, "medium": 1, "high": 2}
 IMPACT_SCORE = {"single": 0, "several": 1, "widespread": 2}
 PET_HEALTH_CODE = "pet_health"
+# Cases of this priority or above are "major issues": phone call-back.
+CALLBACK_MIN_PRIORITY = 2
 
 
 class AftersalesCase(models.Model):
@@ -1197,6 +1199,28 @@ class AftersalesCase(models.Model):
                 "default_line_ids": [(0, 0, vals) for vals in lines],
             },
         }
+
+    # ------------------------------------------------------------
+    # FEEDBACK HOOKS (aftersales.feedback.mixin)
+    # ------------------------------------------------------------
+
+    def _aftersales_feedback_link_vals(self):
+        self.ensure_one()
+        return {"aftersales_case_id": self.id}
+
+    def _aftersales_feedback_case(self):
+        return self
+
+    def _aftersales_feedback_owner(self):
+        self.ensure_one()
+        return self.user_id or self.team_id.user_id
+
+    def _aftersales_feedback_pets(self):
+        return self.pet_id
+
+    def _aftersales_feedback_is_major(self):
+        self.ensure_one()
+        return int(self.priority or 0) >= CALLBACK_MIN_PRIORITY
 
     # ------------------------------------------------------------
     # MAIL

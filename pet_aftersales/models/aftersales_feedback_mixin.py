@@ -12,8 +12,6 @@ DIMENSION_FIELDS = {
     "quality": "csat_quality",
     "logistics": "csat_logistics",
 }
-# Cases of this priority or above are "major issues": phone call-back.
-CALLBACK_MIN_PRIORITY = 2
 
 
 class AftersalesFeedbackMixin(models.AbstractModel):
@@ -92,32 +90,38 @@ class AftersalesFeedbackMixin(models.AbstractModel):
     )
 
     # ------------------------------------------------------------
-    # HELPERS
+    # HOOKS (each model using the mixin says what its feedback is about)
     # ------------------------------------------------------------
+
+    def _aftersales_feedback_link_vals(self):
+        """Values linking a survey answer or a loyalty history line to ``self``
+        (a Many2one on ``survey.user_input`` and on ``loyalty.history``)."""
+        raise NotImplementedError
 
     def _aftersales_feedback_case(self):
         """The case that goes to second handling when the customer is unhappy."""
-        self.ensure_one()
-        if self._name == "aftersales.case":
-            return self
-        if "case_id" in self._fields:
-            return self.case_id
         return self.env["aftersales.case"]
 
     def _aftersales_feedback_owner(self):
+        """Who calls the customer back and follows up a low score."""
         self.ensure_one()
-        owner = self.user_id
-        if not owner and "team_id" in self._fields:
-            owner = self.team_id.user_id
-        return owner
+        return self.user_id
+
+    def _aftersales_feedback_pets(self):
+        """The pets this service was about: no survey names a pet that died."""
+        return self.env["pet.profile"]
+
+    def _aftersales_feedback_is_major(self):
+        """Major issues get a phone call-back instead of a mail survey."""
+        return False
 
     def _aftersales_needs_callback(self):
-        """Key customers and major cases get a phone call, not a mail survey."""
+        """Key customers and major issues get a phone call, not a mail survey."""
         self.ensure_one()
-        if self.partner_id.commercial_partner_id.is_key_customer:
-            return True
-        priority = self["priority"] if "priority" in self._fields else False
-        return int(priority or 0) >= CALLBACK_MIN_PRIORITY
+        return (
+            self.partner_id.commercial_partner_id.is_key_customer
+            or self._aftersales_feedback_is_major()
+        )
 
     def _aftersales_survey_block_reason(self, surveyed_partners):
         """Why no survey may be mailed for this record, or False."""
@@ -132,11 +136,11 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             return self.env._("The customer does not want satisfaction surveys.")
         if partner.is_blacklisted:
             return self.env._("The customer's email address is blacklisted.")
-        pet = self._fields.get("pet_id") and self.pet_id
-        if pet and pet.deceased_date:
+        deceased = self._aftersales_feedback_pets().filtered("deceased_date")
+        if deceased:
             return self.env._(
                 "%(pet)s has passed away: no survey about this service.",
-                pet=pet.name,
+                pet=", ".join(deceased.mapped("name")),
             )
         if partner.commercial_partner_id in surveyed_partners:
             return self.env._(
@@ -183,16 +187,6 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 recent |= commercial
         return recent
 
-    def _aftersales_survey_vals(self):
-        """Link of the survey answer to this record (a Many2one on the answer)."""
-        self.ensure_one()
-        field = (
-            "aftersales_case_id"
-            if self._name == "aftersales.case"
-            else "aftersales_rma_id"
-        )
-        return {field: self.id}
-
     # ------------------------------------------------------------
     # FEEDBACK REQUEST
     # ------------------------------------------------------------
@@ -226,7 +220,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             user_input = survey._create_answer(
                 partner=record.partner_id,
                 check_attempts=False,
-                **record._aftersales_survey_vals(),
+                **record._aftersales_feedback_link_vals(),
             )
             record.write(
                 {
@@ -366,6 +360,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             <= now - timedelta(days=rec.company_id.aftersales_survey_reminder_days)
             and not rec.partner_id.is_blacklisted
             and not rec.partner_id.commercial_partner_id.aftersales_survey_opt_out
+            and not rec._aftersales_feedback_pets().filtered("deceased_date")
         )
         batch = due[:batch_size]
         for record in batch:
@@ -481,6 +476,22 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         )
         self.invalidate_recordset(["feedback_points_granted"])
 
+    def _aftersales_lock_rewarded_partners(self):
+        """Serialize the rewards of one customer: the monthly cap counts what
+        other transactions granted. A no-op update takes the customer's row
+        lock; a concurrent reward of the same customer waits for it and, under
+        Odoo's repeatable-read transactions, fails with a serialization error
+        once this one commits, so that Odoo retries it on a snapshot that sees
+        these points (and the card this one may create)."""
+        partners = self.partner_id.commercial_partner_id
+        if partners:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET write_date = write_date WHERE id IN %s",
+                    tuple(sorted(partners.ids)),
+                )
+            )
+
     def _aftersales_loyalty_card(self, program, partner):
         card = (
             self.env["loyalty.card"]
@@ -531,6 +542,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         if not records:
             return self.env["loyalty.history"]
         records._aftersales_lock()
+        records._aftersales_lock_rewarded_partners()
         history = self.env["loyalty.history"].sudo()
         for record in records.filtered(lambda rec: not rec.feedback_points_granted):
             company = record.company_id
@@ -564,7 +576,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                     "description": self.env._(
                         "Feedback reward for %(record)s", record=record.display_name
                     ),
-                    **record._aftersales_history_link(),
+                    **record._aftersales_feedback_link_vals(),
                 }
             )
             card.points += points
@@ -578,12 +590,6 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 subtype_xmlid="mail.mt_note",
             )
         return history
-
-    def _aftersales_history_link(self):
-        self.ensure_one()
-        if self._name == "aftersales.case":
-            return {"aftersales_case_id": self.id}
-        return {"aftersales_rma_id": self.id}
 
     @api.model
     def _aftersales_revoke_order_points(self, rma, ratio):
@@ -661,8 +667,10 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "pet_aftersales.aftersales_callback_action"
         )
-        field = "case_id" if self._name == "aftersales.case" else "rma_id"
-        action["context"] = {f"default_{field}": self.id}
+        action["context"] = {
+            f"default_{field.removeprefix('aftersales_')}": res_id
+            for field, res_id in self._aftersales_feedback_link_vals().items()
+        }
         return action
 
     def action_aftersales_request_feedback(self):

@@ -1109,6 +1109,20 @@ class AftersalesRma(models.Model):
             self.scrap_ids = [Command.link(scrap.id) for scrap in scraps]
 
     # ------------------------------------------------------------
+    # FEEDBACK HOOKS (aftersales.feedback.mixin)
+    # ------------------------------------------------------------
+
+    def _aftersales_feedback_link_vals(self):
+        self.ensure_one()
+        return {"aftersales_rma_id": self.id}
+
+    def _aftersales_feedback_case(self):
+        return self.case_id
+
+    def _aftersales_feedback_pets(self):
+        return self.case_id.pet_id
+
+    # ------------------------------------------------------------
     # CRON
     # ------------------------------------------------------------
 

@@ -16,7 +16,7 @@ PET_TEXT_LIMITS = {
 class PetProfile(models.Model):
     _name = "pet.profile"
     _description = "Pet"
-    _inherit = ["image.mixin", "mail.thread"]
+    _inherit = ["image.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -113,6 +113,22 @@ class PetProfile(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        pets = super().create(vals_list)
+        pets.filtered("deceased_date")._aftersales_on_deceased()
+        return pets
+
+    def write(self, vals):
+        newly_deceased = (
+            self.filtered(lambda pet: not pet.deceased_date)
+            if vals.get("deceased_date")
+            else self.browse()
+        )
+        res = super().write(vals)
+        newly_deceased._aftersales_on_deceased()
+        return res
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_manager(self):
         """Pets are history (cases, lots, health alerts): archive them.
@@ -139,3 +155,58 @@ class PetProfile(models.Model):
             lambda pet: pet.active
             and not (pet.deceased_date and pet.deceased_date <= today)
         )
+
+    def _aftersales_condolence_user(self):
+        """Who writes to the owner: whoever handled their latest case about
+        this pet, else the leader of the company's default after-sales team."""
+        self.ensure_one()
+        case = (
+            self.env["aftersales.case"]
+            .sudo()
+            .search(
+                [("pet_id", "=", self.id), ("user_id", "!=", False)],
+                order="create_date desc, id desc",
+                limit=1,
+            )
+        )
+        company = self.partner_id.company_id or self.env.company
+        return case.user_id or company.aftersales_default_team_id.user_id
+
+    def _aftersales_on_deceased(self):
+        """A pet passed away: the owner's agent gets a to-do with the condolence
+        mail (in the owner's language); surveys and reminders about the pet
+        stop (see ``_aftersales_feedback_pets``)."""
+        activity_type = self.env.ref(
+            "pet_aftersales.mail_activity_type_condolence", raise_if_not_found=False
+        )
+        for pet in self.sudo():
+            pet.message_post(
+                body=self.env._("%(pet)s passed away.", pet=pet.name),
+                subtype_xmlid="mail.mt_note",
+            )
+            user = pet._aftersales_condolence_user()
+            if activity_type and user:
+                pet.with_context(mail_activity_quick_update=True).activity_schedule(
+                    act_type_xmlid="pet_aftersales.mail_activity_type_condolence",
+                    summary=activity_type.with_context(lang=user.lang).summary,
+                    user_id=user.id,
+                )
+
+    def action_aftersales_condolences(self):
+        """Open the composer with the condolence mail, in the owner's language."""
+        self.ensure_one()
+        template = self.env.ref("pet_aftersales.mail_template_pet_condolence")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+            },
+        }

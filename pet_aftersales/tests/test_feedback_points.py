@@ -1,4 +1,10 @@
-from odoo import Command
+import threading
+import time
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tests import TransactionCase
 
 from .feedback_common import FeedbackCommon
 
@@ -123,3 +129,117 @@ class TestFeedbackPointsRevoke(FeedbackCommon):
         rma = self._rma(order)
         self.env["aftersales.rma"]._aftersales_revoke_order_points(rma, 1.0)
         self.assertEqual(card.points, 10)
+
+
+class TestFeedbackPointsRace(TransactionCase):
+    """Two feedbacks of one customer rewarded at once, in two real
+    transactions: the monthly cap holds by its own lock."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            self.saved = {
+                fname: company[fname].id if fname.endswith("_id") else company[fname]
+                for fname in (
+                    "aftersales_loyalty_program_id",
+                    "aftersales_feedback_points",
+                    "aftersales_feedback_points_monthly_cap",
+                )
+            }
+            program = env["loyalty.program"].create(
+                {"name": "Race points", "program_type": "loyalty", "trigger": "auto"}
+            )
+            company.write(
+                {
+                    "aftersales_loyalty_program_id": program.id,
+                    "aftersales_feedback_points": 10,
+                    "aftersales_feedback_points_monthly_cap": 10,
+                }
+            )
+            partner = env["res.partner"].create({"name": "Race Customer"})
+            cases = env["aftersales.case"].create(
+                [{"name": f"Race {i}", "partner_id": partner.id} for i in range(2)]
+            )
+            self.program_id, self.partner_id = program.id, partner.id
+            self.case_ids = cases.ids
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env.company.write(self.saved)
+            cards = env["loyalty.card"].search([("program_id", "=", self.program_id)])
+            env["loyalty.history"].search([("card_id", "in", cards.ids)]).unlink()
+            cards.unlink()
+            program = env["loyalty.program"].browse(self.program_id)
+            program.active = False
+            program.unlink()
+            cases = env["aftersales.case"].browse(self.case_ids)
+            env["aftersales.alert"].search([("case_ids", "in", cases.ids)]).unlink()
+            cases.unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def _is_waiting(self, pid):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
+            )
+            row = cr.fetchone()
+        return bool(row and row[0] == "Lock")
+
+    def _grant(self, case_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["aftersales.case"].browse(case_id)._aftersales_grant_feedback_points()
+
+    def test_monthly_cap_holds_for_two_rewards_at_once(self):
+        results = {}
+        barrier = threading.Barrier(2, timeout=30)
+        first_done = threading.Event()
+
+        def reward(key, case_id):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                cr.execute("SELECT pg_backend_pid()")
+                results[f"{key}_pid"] = cr.fetchone()[0]
+                # both snapshots see no points yet
+                env["loyalty.history"].search_count([])
+                barrier.wait()
+                if key == "second":
+                    first_done.wait(30)
+                try:
+                    env["aftersales.case"].browse(
+                        case_id
+                    )._aftersales_grant_feedback_points()
+                except Exception as exc:  # noqa: BLE001 - checked below
+                    results[key] = exc
+                    cr.rollback()
+                    return
+                results[key] = True
+                if key == "first":
+                    first_done.set()
+                    deadline = time.monotonic() + 15
+                    while time.monotonic() < deadline and second.is_alive():
+                        if self._is_waiting(results["second_pid"]):
+                            break
+                        time.sleep(0.05)
+
+        first = threading.Thread(target=reward, args=("first", self.case_ids[0]))
+        second = threading.Thread(target=reward, args=("second", self.case_ids[1]))
+        first.start()
+        second.start()
+        first.join(60)
+        second.join(60)
+        self.assertIs(results["first"], True)
+        # the second one is a concurrency error, which Odoo retries: retry it
+        self.assertIsInstance(results["second"], psycopg2.errors.SerializationFailure)
+        self._grant(self.case_ids[1])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cards = env["loyalty.card"].search([("program_id", "=", self.program_id)])
+            self.assertEqual(len(cards), 1, "one card per customer")
+            self.assertEqual(cards.points, 10, "the monthly cap of 10 points holds")
+            cases = env["aftersales.case"].browse(self.case_ids)
+            self.assertTrue(all(cases.mapped("feedback_points_granted")))

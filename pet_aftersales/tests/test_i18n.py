@@ -4,7 +4,7 @@ from collections import Counter
 import polib
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
@@ -337,6 +337,21 @@ class TestChineseCustomers(PortalFixture, HttpCase):
         # Traditional, not simplified: no 们/后/请 of the zh_CN wording.
         self.assertNotRegex(message.subject + message.body, "[们后请单]")
 
+    def test_mail_dates_without_seconds_in_the_customers_locale(self):
+        customer = self.env.ref("pet_aftersales.partner_demo_zh_tw")
+        case = self.env["aftersales.case"].create(
+            {"name": "狗飼料已過期", "partner_id": customer.id}
+        )
+        case.response_deadline = "2031-11-10 02:30:45"
+        body = self.env.ref(
+            "pet_aftersales.mail_template_case_acknowledgement"
+        )._render_field("body_html", case.ids, compute_lang=True)[case.id]
+        # Asia/Taipei: 10:30, no seconds, Taiwanese date order
+        self.assertIn("2031", body)
+        self.assertIn("10:30", body)
+        self.assertNotIn("10:30:45", body)
+        self.assertNotIn("Nov", body)
+
     def test_portal_return_form_in_simplified_chinese(self):
         self.portal_user.lang = "zh_CN"
         self.authenticate("portal", "portal")
@@ -344,3 +359,29 @@ class TestChineseCustomers(PortalFixture, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("退货数量", response.text)
         self.assertNotIn("Quantity to return", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLanguages(TransactionCase):
+    """About the demo data: its Chinese languages are installed as Settings >
+    Languages does, with Odoo's own terms of the other modules."""
+
+    def test_core_terms_are_chinese_too(self):
+        fields = self.env["ir.model.fields"]
+        expected = {"zh_CN": "您的订单", "zh_TW": "你的訂單"}
+        for lang, your_orders in expected.items():
+            label = fields._get("sale.order", "order_line").with_context(lang=lang)
+            self.assertNotEqual(label.field_description, "Order Lines", lang)
+            # the portal's "Your Orders" tile, a term of Sales, not of ours
+            tile = self.env.ref("sale.portal_my_home_sale").with_context(lang=lang)
+            self.assertIn(your_orders, tile.arch, lang)
+
+    def test_callback_quality_score_is_product_quality(self):
+        """The score is about the product's quality, not a "quality problem"
+        (the category's name)."""
+        expected = {"zh_CN": "产品质量", "zh_TW": "產品品質"}
+        for lang, label in expected.items():
+            field = self.env["ir.model.fields"]._get(
+                "aftersales.callback", "csat_quality"
+            )
+            self.assertEqual(field.with_context(lang=lang).field_description, label)

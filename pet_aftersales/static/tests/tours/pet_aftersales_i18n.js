@@ -23,5 +23,24 @@ registry.category("web_tour.tours").add("pet_aftersales_zh_cn_case_form", {
             content: "The solution tab is in Chinese",
             trigger: ".o_form_view .o_notebook .nav-link:contains(解决方案)",
         },
+        {
+            content: "Chinese button labels stay on one line",
+            trigger: ".o_form_view .o_form_statusbar .o_statusbar_buttons .btn",
+            run() {
+                const buttons = document.querySelectorAll(
+                    ".o_form_statusbar .o_statusbar_buttons .btn, .o_control_panel .o_cp_buttons .btn"
+                );
+                for (const button of buttons) {
+                    const range = document.createRange();
+                    range.selectNodeContents(button);
+                    const lines = new Set(
+                        [...range.getClientRects()].map((rect) => Math.round(rect.bottom))
+                    );
+                    if (getComputedStyle(button).whiteSpace !== "nowrap" || lines.size > 1) {
+                        throw new Error(`The button "${button.textContent.trim()}" wraps`);
+                    }
+                }
+            },
+        },
     ],
 });
