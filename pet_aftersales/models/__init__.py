@@ -1,4 +1,5 @@
 from . import aftersales_feedback_mixin
+from . import aftersales_sla_mixin
 from . import aftersales_team
 from . import aftersales_category
 from . import aftersales_stage

@@ -1,11 +1,7 @@
-import bisect
-import itertools
 import logging
-import math
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-import pytz
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models, tools
@@ -28,8 +24,6 @@ IMPACTS = [
 ]
 URGENCY_SCORE = {"low": 0, "medium": 1, "high": 2}
 IMPACT_SCORE = {"single": 0, "several": 1, "widespread": 2}
-# share of an SLA window after which a case is "at risk"
-SLA_RISK_RATIO = 0.8
 PET_HEALTH_CODE = "pet_health"
 # Cases of this priority or above are "major issues": phone call-back.
 CALLBACK_MIN_PRIORITY = 2
@@ -43,6 +37,7 @@ class AftersalesCase(models.Model):
         "mail.activity.mixin",
         "portal.mixin",
         "aftersales.feedback.mixin",
+        "aftersales.sla.mixin",
     ]
     _order = "priority desc, id desc"
     # above this many cases in one create(), chatter work is done in batch
@@ -244,14 +239,7 @@ class AftersalesCase(models.Model):
         tracking=True,
         help="When the customer confirmed the chosen solution.",
     )
-    # SLA
-    sla_start_date = fields.Datetime(
-        string="SLA Start",
-        default=fields.Datetime.now,
-        required=True,
-        copy=False,
-        help="Start of the current service window: creation, or the last " "reopening.",
-    )
+    # SLA (deadlines, status and pauses: aftersales.sla.mixin)
     sla_policy_id = fields.Many2one(
         "aftersales.sla.policy",
         string="SLA Policy",
@@ -260,22 +248,6 @@ class AftersalesCase(models.Model):
         store=True,
         readonly=False,
         copy=False,
-    )
-    response_deadline = fields.Datetime(
-        compute="_compute_sla_deadlines",
-        precompute=True,
-        store=True,
-        readonly=False,
-        copy=False,
-        index=True,
-    )
-    resolution_deadline = fields.Datetime(
-        compute="_compute_sla_deadlines",
-        precompute=True,
-        store=True,
-        readonly=False,
-        copy=False,
-        index=True,
     )
     first_response_date = fields.Datetime(
         copy=False,
@@ -298,36 +270,6 @@ class AftersalesCase(models.Model):
         copy=False,
         help="Working hours of the team's business hours from the creation to "
         "the resolution (around the clock when the team has none).",
-    )
-    sla_warning_date = fields.Datetime(
-        string="SLA at Risk from",
-        compute="_compute_sla_status",
-        store=True,
-        index="btree_not_null",
-        help="When the next pending deadline enters its last 20%.",
-    )
-    sla_breach_date = fields.Datetime(
-        string="SLA Breached from",
-        compute="_compute_sla_status",
-        store=True,
-        index="btree_not_null",
-        help="The next pending deadline.",
-    )
-    sla_warning_sent = fields.Boolean(copy=False, readonly=True)
-    sla_breach_sent = fields.Boolean(copy=False, readonly=True)
-    sla_status = fields.Selection(
-        [
-            ("on_track", "On Track"),
-            ("at_risk", "At Risk"),
-            ("breached", "Breached"),
-            ("met", "Met"),
-            ("failed", "Failed"),
-        ],
-        string="SLA Status",
-        compute="_compute_sla_status",
-        store=True,
-        copy=False,
-        index=True,
     )
     # Follow-up
     reopen_count = fields.Integer(copy=False, readonly=True)
@@ -420,7 +362,7 @@ class AftersalesCase(models.Model):
             calendar = case.team_id.resource_calendar_id
             requests.append((calendar, case.create_date, case.first_response_date))
             requests.append((calendar, case.create_date, case.resolved_date))
-        hours = self._work_hours_batch(requests)
+        hours = self._sla_work_hours_batch(requests)
         for case, first, resolution in zip(self, hours[::2], hours[1::2], strict=True):
             case.first_response_hours = first
             case.resolution_hours = resolution
@@ -447,36 +389,21 @@ class AftersalesCase(models.Model):
                 (company.id, case.urgency, case.impact)
             ) or Rule._default_priority(case.urgency, case.impact)
 
-    @api.depends("team_id", "category_id", "priority", "sla_start_date")
+    @api.depends("team_id", "category_id", "priority")
     def _compute_sla_deadlines(self):
         policies_by_team = self._get_sla_policies_by_team()
-        requests = []
         for case in self:
-            policy = case._match_sla_policy(policies_by_team)
-            case.sla_policy_id = policy
-            calendar = case.team_id.resource_calendar_id
-            start = case.sla_start_date or fields.Datetime.now()
-            requests.append((calendar, start, policy.response_hours))
-            requests.append((calendar, start, policy.resolution_hours))
-        deadlines = self._sla_plan_hours_batch(requests)
-        for index, case in enumerate(self):
-            case.response_deadline = deadlines[2 * index]
-            case.resolution_deadline = deadlines[2 * index + 1]
+            case.sla_policy_id = case._match_sla_policy(policies_by_team)
+        return super()._compute_sla_deadlines()
 
-    @api.depends(
-        "sla_start_date",
-        "response_deadline",
-        "resolution_deadline",
-        "first_response_date",
-        "resolved_date",
-        "is_closed",
-    )
+    @api.depends("first_response_date", "resolved_date", "is_closed")
     def _compute_sla_status(self):
-        now = fields.Datetime.now()
-        dates = self._sla_next_dates_batch()
+        return super()._compute_sla_status()
+
+    @api.depends("sla_policy_id.clock")
+    def _compute_sla_clock(self):
         for case in self:
-            case.sla_warning_date, case.sla_breach_date = dates[case.id]
-            case.sla_status = case._sla_status_at(now)
+            case.sla_clock = case.sla_policy_id.clock
 
     @api.depends("reopen_count")
     def _compute_handling_round(self):
@@ -621,6 +548,7 @@ class AftersalesCase(models.Model):
         self._mark_manual_urgency(vals_list)
         self._assign_references(vals_list)
         self._prepare_routing_vals(vals_list)
+        self._prepare_sla_pause_vals(vals_list)
         if len(vals_list) <= self._aftersales_bulk_create_size or self.env.context.get(
             "tracking_disable"
         ):
@@ -724,16 +652,22 @@ class AftersalesCase(models.Model):
         new_stage = self.env["aftersales.stage"].browse(vals["stage_id"])
         closing = self.filtered(lambda c: not c.is_closed and new_stage.is_closed)
         reopening = self.filtered(lambda c: c.is_closed and not new_stage.is_closed)
+        pausing = new_stage._pauses_sla()
+        resuming = self.filtered(lambda c: c.sla_paused_since and not pausing)
         res = super().write(vals)
         if "category_id" in vals:
             self._create_checklist_items()
             self.env["aftersales.alert"]._aftersales_detect_pet_health(self)
         if old_teams is not None and "user_id" not in vals:
             self._reassign_to_new_team(old_teams)
+        if resuming:
+            resuming._sla_resume()
         if closing:
             closing._on_resolved()
         if reopening:
             reopening._on_reopened()
+        if pausing:
+            self._sla_pause()
         return res
 
     def _reassign_to_new_team(self, old_teams):
@@ -796,6 +730,19 @@ class AftersalesCase(models.Model):
             for vals, owner in zip(team_vals, owners, strict=False):
                 if owner:
                     vals["user_id"] = owner.id
+
+    def _prepare_sla_pause_vals(self, vals_list):
+        """Cases created in a stage that pauses the SLA start paused."""
+        stages = self.env["aftersales.stage"].browse(
+            {vals["stage_id"] for vals in vals_list if vals.get("stage_id")}
+        )
+        paused = stages.filtered(lambda s: s._pauses_sla())
+        if not paused:
+            return
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("stage_id") in paused.ids and not vals.get("sla_paused_since"):
+                vals["sla_paused_since"] = vals.get("sla_start_date") or now
 
     def _create_checklist_items(self):
         """Copy the category's standard steps on cases that have no to-do yet.
@@ -886,188 +833,27 @@ class AftersalesCase(models.Model):
                 best, best_key = policy, key
         return best
 
-    @api.model
-    def _sla_plan_hours_batch(self, requests):
-        """Add business hours to start dates, one calendar query per calendar.
-
-        :param requests: list of ``(calendar, start, hours)``; ``start`` naive
-            UTC; an empty calendar counts around the clock.
-        :return: list of naive UTC deadlines (``False`` when no hours).
-        """
-        results = [False] * len(requests)
-        by_calendar = defaultdict(list)
-        for index, (calendar, start, hours) in enumerate(requests):
-            if not start or not hours or hours <= 0:
-                continue
-            if not calendar:
-                results[index] = start + timedelta(hours=hours)
-            else:
-                by_calendar[calendar].append(index)
-        for calendar, indexes in by_calendar.items():
-            begin = min(requests[i][1] for i in indexes)
-            last = max(requests[i][1] for i in indexes)
-            max_hours = max(requests[i][2] for i in indexes)
-            hours_per_day = calendar.hours_per_day or 8.0
-            span = timedelta(days=math.ceil(max_hours / hours_per_day * 7 / 5) + 14)
-            pending = indexes
-            for _attempt in range(8):
-                spans, stops = self._calendar_spans(calendar, begin, last + span)
-                missing = []
-                for index in pending:
-                    _calendar, start, hours = requests[index]
-                    deadline = self._sla_walk(spans, stops, start, hours)
-                    if deadline:
-                        results[index] = deadline
-                    else:
-                        missing.append(index)
-                if not missing:
-                    break
-                pending = missing
-                span *= 2
-        return results
-
-    @api.model
-    def _calendar_spans(self, calendar, begin, end):
-        """Working intervals of ``calendar`` between two naive UTC datetimes,
-        as sorted naive UTC ``(start, stop)`` pairs, and their stops."""
-        intervals = calendar._work_intervals_batch(
-            pytz.utc.localize(begin), pytz.utc.localize(end)
-        )[False]
-        spans = [
-            (
-                start.astimezone(pytz.utc).replace(tzinfo=None),
-                stop.astimezone(pytz.utc).replace(tzinfo=None),
+    def _sla_targets(self):
+        return {
+            case: (
+                case.sla_policy_id.response_hours,
+                case.sla_policy_id.resolution_hours,
             )
-            for start, stop, _meta in intervals
-        ]
-        return spans, [stop for _start, stop in spans]
+            for case in self
+        }
 
-    @api.model
-    def _work_hours_batch(self, requests):
-        """Working hours between two dates, one calendar query per calendar.
-
-        :param requests: list of ``(calendar, start, end)``, naive UTC; an
-            empty calendar counts around the clock.
-        :return: list of hours (0.0 when a date is missing).
-        """
-        results = [0.0] * len(requests)
-        by_calendar = defaultdict(list)
-        for index, (calendar, start, end) in enumerate(requests):
-            if not start or not end or end <= start:
-                continue
-            if calendar:
-                by_calendar[calendar].append(index)
-            else:
-                results[index] = (end - start).total_seconds() / 3600
-        for calendar, indexes in by_calendar.items():
-            spans, stops = self._calendar_spans(
-                calendar,
-                min(requests[i][1] for i in indexes),
-                max(requests[i][2] for i in indexes),
-            )
-            # worked seconds before each span: every request then costs two
-            # binary searches
-            before = list(
-                itertools.accumulate(
-                    ((stop - begin).total_seconds() for begin, stop in spans),
-                    initial=0.0,
-                )
-            )
-            for index in indexes:
-                _calendar, start, end = requests[index]
-                worked = self._worked_seconds(spans, stops, before, end)
-                worked -= self._worked_seconds(spans, stops, before, start)
-                results[index] = worked / 3600
-        return results
-
-    @staticmethod
-    def _worked_seconds(spans, stops, before, moment):
-        """Seconds worked in ``spans`` up to ``moment``; ``before[i]`` holds
-        the seconds of the spans ahead of span ``i`` (and their total last)."""
-        position = bisect.bisect_right(stops, moment)
-        if position == len(spans):
-            return before[-1]
-        inside = (moment - spans[position][0]).total_seconds()
-        return before[position] + max(0.0, inside)
-
-    @staticmethod
-    def _sla_walk(spans, stops, start, hours):
-        remaining = timedelta(hours=hours)
-        position = bisect.bisect_right(stops, start)
-        for span_start, span_stop in spans[position:]:
-            span_start = max(span_start, start)
-            available = span_stop - span_start
-            if remaining <= available:
-                return span_start + remaining
-            remaining -= available
-        return False
-
-    def _sla_next_dates_batch(self):
-        """{case id: (warning date, breach date)} of the targets still pending.
-
-        A case is at risk in the last 20 % of each window, counted in the
-        team's business hours: a window from Friday 16:00 to Monday 16:00 is
-        at risk from Monday 14:24, not from Monday 01:36.
-        """
-        result = dict.fromkeys(self.ids, (False, False))
-        windows = []
-        for case in self:
-            if case.is_closed:
-                continue
-            targets = [case.resolution_deadline]
-            if not case.first_response_date:
-                targets.append(case.response_deadline)
-            calendar = case.team_id.resource_calendar_id
-            windows += [
-                (case.id, calendar, case.sla_start_date, deadline)
-                for deadline in targets
-                if deadline
-            ]
-        hours = self._work_hours_batch(
-            [(calendar, start, deadline) for _id, calendar, start, deadline in windows]
-        )
-        warnings_at = self._sla_plan_hours_batch(
-            [
-                (calendar, start, worked * SLA_RISK_RATIO)
-                for (_id, calendar, start, _deadline), worked in zip(
-                    windows, hours, strict=True
-                )
-            ]
-        )
-        by_case = defaultdict(lambda: ([], []))
-        for (case_id, _calendar, _start, deadline), warning in zip(
-            windows, warnings_at, strict=True
-        ):
-            warnings, breaches = by_case[case_id]
-            warnings.append(warning or deadline)
-            breaches.append(deadline)
-        for case_id, (warnings, breaches) in by_case.items():
-            result[case_id] = (min(warnings), min(breaches))
-        return result
-
-    def _sla_status_at(self, now):
+    def _sla_calendar(self):
         self.ensure_one()
-        if not (self.response_deadline or self.resolution_deadline):
-            return False
-        late_response = bool(
-            self.response_deadline
-            and self.first_response_date
-            and self.first_response_date > self.response_deadline
-        )
-        if self.is_closed:
-            end = self.resolved_date or now
-            failed = late_response or (
-                self.resolution_deadline and end > self.resolution_deadline
-            )
-            if self.response_deadline and not self.first_response_date:
-                failed = failed or end > self.response_deadline
-            return "failed" if failed else "met"
-        warning, breach = self.sla_warning_date, self.sla_breach_date
-        if late_response or (breach and now >= breach):
-            return "breached"
-        if warning and now >= warning:
-            return "at_risk"
-        return "on_track"
+        if self.sla_policy_id.clock == "calendar":
+            return self.env["resource.calendar"]
+        return self.team_id.resource_calendar_id
+
+    def _sla_progress(self):
+        self.ensure_one()
+        return self.first_response_date, self.resolved_date, self.is_closed
+
+    def _sla_open_domain(self):
+        return [("is_closed", "=", False)]
 
     @api.model
     def _cron_sla_escalation(self, batch_size=500):
@@ -1077,44 +863,9 @@ class AftersalesCase(models.Model):
         leader listing the team's breached cases. Each case is escalated once
         for each level (flags), in batches that report progress.
         """
-        now = fields.Datetime.now()
-        domain = [
-            ("is_closed", "=", False),
-            "|",
-            "&",
-            ("sla_breach_date", "<=", now),
-            ("sla_breach_sent", "=", False),
-            "&",
-            ("sla_warning_date", "<=", now),
-            ("sla_warning_sent", "=", False),
-        ]
-        cases = self.search(domain, limit=batch_size, order="sla_breach_date, id")
-        if not cases:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return
-        groups = defaultdict(lambda: self.browse())
-        to_warn, to_breach = self.browse(), self.browse()
-        for case in cases:
-            status = case._sla_status_at(now)
-            breach_due = case.sla_breach_date and case.sla_breach_date <= now
-            flags = {
-                "sla_status": status,
-                "sla_warning_sent": True,
-                "sla_breach_sent": bool(breach_due or case.sla_breach_sent),
-            }
-            if status == "breached" and not case.sla_breach_sent:
-                to_breach |= case
-            elif status == "at_risk" and not case.sla_warning_sent:
-                to_warn |= case
-            groups[tuple(sorted(flags.items()))] |= case
-        for flags, group in groups.items():
-            group.write(dict(flags))
-        to_warn._sla_schedule_risk_activities()
-        to_breach._sla_notify_breach()
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(cases), remaining=remaining)
+        return self._sla_escalate(batch_size)
 
-    def _sla_schedule_risk_activities(self):
+    def _sla_on_risk(self):
         activity_type = self.env.ref(
             "pet_aftersales.mail_activity_type_sla_risk", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
@@ -1142,7 +893,7 @@ class AftersalesCase(models.Model):
             .create(vals_list)
         )
 
-    def _sla_notify_breach(self):
+    def _sla_on_breach(self):
         """One notification per team leader listing the newly breached cases."""
         for team in self.team_id:
             cases = self.filtered(lambda c, t=team: c.team_id == t)
@@ -1234,6 +985,9 @@ class AftersalesCase(models.Model):
                     "sla_start_date": now,
                     "sla_warning_sent": False,
                     "sla_breach_sent": False,
+                    "sla_paused_since": False,
+                    "sla_paused_hours": 0.0,
+                    "sla_response_paused_hours": 0.0,
                     "callback_date": False,
                     "callback_done": False,
                 }
@@ -1286,19 +1040,11 @@ class AftersalesCase(models.Model):
     def _get_callback_date(self):
         """The day ``aftersales_callback_days`` business days after today."""
         self.ensure_one()
-        days = max(self.company_id.aftersales_callback_days, 0)
-        calendar = (
-            self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+        return self._sla_business_date(
+            self.team_id.resource_calendar_id or self.company_id.resource_calendar_id,
+            fields.Date.context_today(self),
+            max(self.company_id.aftersales_callback_days, 0),
         )
-        today = fields.Date.context_today(self)
-        if not days:
-            return today
-        if not calendar:
-            return today + timedelta(days=days)
-        tz = pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
-        tomorrow = tz.localize(datetime.combine(today + timedelta(days=1), time.min))
-        planned = calendar.plan_days(days, tomorrow, compute_leaves=True)
-        return planned.astimezone(tz).date() if planned else today + timedelta(days)
 
     def _schedule_callback(self):
         for case in self:

@@ -311,12 +311,11 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 )
                 continue
             company = record.company_id
-            days = company.aftersales_callback_days or 0
-            deadline = fields.Date.context_today(record) + timedelta(days=days)
-            calendar = company.resource_calendar_id
-            if days and calendar:
-                planned_dt = calendar.plan_days(days, fields.Datetime.now())
-                deadline = planned_dt.date() if planned_dt else deadline
+            deadline = self.env["aftersales.sla.mixin"]._sla_business_date(
+                company.resource_calendar_id,
+                fields.Date.context_today(record),
+                company.aftersales_callback_days or 0,
+            )
             record.write(
                 {
                     "feedback_state": "callback",

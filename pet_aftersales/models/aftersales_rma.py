@@ -625,14 +625,12 @@ class AftersalesRma(models.Model):
             )
 
     def _business_deadline(self, start, days=1):
-        """``days`` business days after ``start`` on the company calendar."""
+        """``days`` business days after ``start`` on the company calendar
+        (service-level maths: aftersales.sla.mixin)."""
         self.ensure_one()
-        calendar = self.company_id.resource_calendar_id
-        if not calendar:
-            return start + timedelta(days=days)
-        return calendar.plan_hours(
-            days * (calendar.hours_per_day or 8.0), start, compute_leaves=True
-        ) or start + timedelta(days=days)
+        return self.env["aftersales.sla.mixin"]._sla_add_business_days(
+            self.company_id.resource_calendar_id, start, days
+        )
 
     def _notify_customer(self, template_xmlid):
         """Mail ``template`` to the customers of ``self`` (one batch render,

@@ -22,6 +22,12 @@ class AftersalesStage(models.Model):
         help="Cases entering this stage must have a solution; they get a "
         "call-back scheduled for their owner.",
     )
+    sla_paused = fields.Boolean(
+        string="SLA Paused",
+        help="Waiting on the customer or a third party: time spent in this "
+        "stage does not count towards the SLA deadlines, which move by the "
+        "paused time when the case leaves the stage.",
+    )
     team_ids = fields.Many2many(
         "aftersales.team",
         string="Teams",
@@ -34,3 +40,7 @@ class AftersalesStage(models.Model):
         help="Email sent to the customer when a case enters this stage.",
     )
     description = fields.Text(translate=True)
+
+    def _pauses_sla(self):
+        """Whether cases in this stage have their SLA clock stopped."""
+        return any(stage.sla_paused and not stage.is_closed for stage in self)

@@ -12,6 +12,8 @@ from . import test_rma_portal
 from . import test_rma_concurrency
 from . import test_rma_mail_queue
 from . import test_case_sla
+from . import test_sla
+from . import test_sla_tour
 from . import test_case_flow
 from . import test_case_intake
 from . import test_case_access
