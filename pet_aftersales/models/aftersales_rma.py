@@ -280,8 +280,11 @@ class AftersalesRma(models.Model):
         "line_ids.sale_line_id",
         "line_ids.lot_id",
         "line_ids.original_packaging",
+        "return_method",
     )
     def _compute_policy(self):
+        # Evidence is whatever is attached now: ir.attachment recomputes the
+        # verdict when files are attached to or removed from a return.
         evidence = self._evidence_counts()
         for rma in self:
             ok, message = self._policy_evaluate(
@@ -289,6 +292,8 @@ class AftersalesRma(models.Model):
                 rma.reason_id,
                 [line._policy_values() for line in rma.line_ids.sudo()],
                 has_evidence=bool(evidence.get(rma.id)),
+                return_method=rma.return_method,
+                on_date=rma.submitted_date,
             )
             rma.policy_ok = ok
             rma.policy_message = message
@@ -372,6 +377,14 @@ class AftersalesRma(models.Model):
     def _compute_access_url(self):
         for rma in self:
             rma.access_url = f"/my/returns/{rma.id}"
+
+    def _refresh_evidence(self):
+        """Evaluate the policy again once files were attached or removed
+        (at the next read or flush, as a stored compute)."""
+        rmas = self.sudo().exists()
+        if rmas:
+            self.env.add_to_compute(self._fields["policy_ok"], rmas)
+            self.env.add_to_compute(self._fields["policy_message"], rmas)
 
     def _evidence_counts(self):
         ids = [rma_id for rma_id in self.ids if rma_id]
@@ -462,7 +475,15 @@ class AftersalesRma(models.Model):
         return company.aftersales_return_days
 
     @api.model
-    def _policy_evaluate(self, company, reason, line_values, has_evidence=True):
+    def _policy_evaluate(
+        self,
+        company,
+        reason,
+        line_values,
+        has_evidence=True,
+        return_method=None,
+        on_date=None,
+    ):
         """The return policy, in words.
 
         :param line_values: dicts with ``sale_line`` (sale.order.line),
@@ -470,6 +491,11 @@ class AftersalesRma(models.Model):
             ``original_packaging``
         :param has_evidence: whether photos/videos are attached; ``None``
             when not known yet (portal preview before the upload)
+        :param return_method: how the goods come back; an item dropped off
+            at the store is checked at the counter and needs no photos
+        :param on_date: when the request was made (datetime; default now):
+            evaluating it again later (e.g. once photos are added) keeps the
+            return period of the day it was submitted
         :return: (ok, message)
         """
         if not reason:
@@ -477,7 +503,7 @@ class AftersalesRma(models.Model):
         if not line_values:
             return False, self.env._("Add at least one product to return.")
         problems, notes = [], []
-        today = fields.Date.context_today(self)
+        today = fields.Date.context_today(self, on_date)
         fault = reason.company_fault
         delivery_dates = (
             self.env["sale.order.line"]
@@ -548,7 +574,16 @@ class AftersalesRma(models.Model):
                         product=name,
                     )
                 )
-        if reason.needs_evidence:
+        if reason.needs_evidence and return_method == "store":
+            notes.append(
+                self.env._(
+                    "The reason %(reason)s needs evidence: the item is dropped "
+                    "off at the store and checked at the counter, no photos "
+                    "are needed.",
+                    reason=reason.name,
+                )
+            )
+        elif reason.needs_evidence:
             if has_evidence is None:
                 notes.append(
                     self.env._(
@@ -1311,7 +1346,9 @@ class AftersalesRma(models.Model):
         return line_vals
 
     @api.model
-    def _portal_policy_preview(self, partner, sale_order, lines, reason):
+    def _portal_policy_preview(
+        self, partner, sale_order, lines, reason, return_method=None
+    ):
         """What the return policy says about a request, without writing.
 
         :return: (ok, message)
@@ -1335,6 +1372,7 @@ class AftersalesRma(models.Model):
                 for vals in line_vals
             ],
             has_evidence=None,
+            return_method=return_method,
         )
 
     @api.model
