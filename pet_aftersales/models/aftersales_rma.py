@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date
 
@@ -424,6 +424,7 @@ class AftersalesRma(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._prepare_owner_vals(vals_list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = (
@@ -441,6 +442,63 @@ class AftersalesRma(models.Model):
         for rma in rmas:
             rma.message_subscribe(partner_ids=rma.partner_id.ids)
         return rmas
+
+    @api.model
+    def _prepare_owner_vals(self, vals_list):
+        """Give a real person the returns that no staff member creates
+        (portal, mail, scheduled jobs), before the insert.
+
+        Without a responsible given, a staff member who creates a return is
+        its responsible (the field's default); the others (the customer on
+        the portal, OdooBot) never are: the return goes to the team of its
+        case, else the company's default team, whose assignment method picks
+        the member (as for cases); the team leader when the method is manual,
+        else the order's salesperson.
+        """
+        user = self.env.user
+        creator_is_staff = not user.share and user.id != SUPERUSER_ID
+        todo = [
+            vals
+            for vals in vals_list
+            if vals.get("user_id") == SUPERUSER_ID
+            or (not vals.get("user_id") and not creator_is_staff)
+        ]
+        if not todo:
+            return
+        Team = self.env["aftersales.team"].sudo()
+        cases = self.env["aftersales.case"].sudo().browse(
+            {vals["case_id"] for vals in todo if vals.get("case_id")}
+        )
+        orders = self.env["sale.order"].sudo().browse(
+            {vals["sale_order_id"] for vals in todo if vals.get("sale_order_id")}
+        )
+        default_teams = {}
+        by_team = defaultdict(list)
+        for vals in todo:
+            order = orders.browse(vals.get("sale_order_id"))
+            team = cases.browse(vals.get("case_id")).team_id
+            if not team:
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or order.company_id
+                    or self.env.company
+                )
+                if company not in default_teams:
+                    default_teams[company] = Team._default_team(company)
+                team = default_teams[company]
+            by_team[team].append(vals)
+        for team, team_vals in by_team.items():
+            owners = team._next_owners(len(team_vals)) if team else []
+            for index, vals in enumerate(team_vals):
+                salesperson = orders.browse(vals.get("sale_order_id")).user_id
+                if salesperson.share or salesperson.id == SUPERUSER_ID:
+                    salesperson = salesperson.browse()
+                owner = (
+                    (owners[index] if index < len(owners) else False)
+                    or team.user_id
+                    or salesperson
+                )
+                vals["user_id"] = owner.id if owner else False
 
     # Date each step of the customer's timeline was reached, stored: the
     # portal shows them in any language (approved_date and received_date
@@ -1412,7 +1470,6 @@ class AftersalesRma(models.Model):
                 "return_method": return_method,
                 "pickup_address_id": partner.id if return_method == "pickup" else False,
                 "description": description or False,
-                "user_id": order.user_id.id or False,
                 "line_ids": [Command.create(vals) for vals in line_vals],
             }
         )
