@@ -340,14 +340,20 @@ class AftersalesReturnPortal(
             return {"ok": False, "message": request.env._("Order not found.")}
         options = self._aftersales_return_options(order_sudo)
         try:
-            lines, reason, __, __ = self._aftersales_return_parse(options, post)
+            lines, reason, return_method, __ = self._aftersales_return_parse(
+                options, post
+            )
         except PortalFormError as error:
             return {"ok": False, "message": str(error), "incomplete": True}
         ok, message = (
             request.env["aftersales.rma"]
             .sudo()
             ._portal_policy_preview(
-                request.env.user.partner_id, order_sudo, lines, reason
+                request.env.user.partner_id,
+                order_sudo,
+                lines,
+                reason,
+                return_method=return_method,
             )
         )
         return {"ok": bool(ok), "message": message}

@@ -25,3 +25,4 @@ from . import stock_picking
 from . import mail_thread
 from . import survey_user_input
 from . import loyalty_history
+from . import ir_attachment

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -214,6 +214,36 @@ class AftersalesAlert(models.Model):
     def action_reopen(self):
         self.filtered(lambda a: a.state == "resolved")._aftersales_reopen()
         return True
+
+    def action_detect_now(self):
+        """Run the early-warning detection now, as the hourly job does.
+
+        Managers only (the button is theirs); the detection itself reads
+        every company's service data, as the job does, hence the sudo after
+        the check. ``self`` is the selection of the list, if any: ignored.
+        """
+        if not self.env.user.has_group("pet_aftersales.pet_aftersales_group_manager"):
+            raise AccessError(
+                self.env._("Only after-sales managers can run the detection.")
+            )
+        alert_sudo = self.sudo().browse()
+        last_id = alert_sudo.search([], order="id desc", limit=1).id or 0
+        found = alert_sudo._cron_detect()
+        created = found.filtered(lambda alert: alert.id > last_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if found else "info",
+                "message": self.env._(
+                    "Detection done: %(new)s new alert(s), %(seen)s existing "
+                    "alert(s) seen again.",
+                    new=len(created),
+                    seen=len(found - created),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_view_cases(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date
 
@@ -280,8 +280,11 @@ class AftersalesRma(models.Model):
         "line_ids.sale_line_id",
         "line_ids.lot_id",
         "line_ids.original_packaging",
+        "return_method",
     )
     def _compute_policy(self):
+        # Evidence is whatever is attached now: ir.attachment recomputes the
+        # verdict when files are attached to or removed from a return.
         evidence = self._evidence_counts()
         for rma in self:
             ok, message = self._policy_evaluate(
@@ -289,6 +292,8 @@ class AftersalesRma(models.Model):
                 rma.reason_id,
                 [line._policy_values() for line in rma.line_ids.sudo()],
                 has_evidence=bool(evidence.get(rma.id)),
+                return_method=rma.return_method,
+                on_date=rma.submitted_date,
             )
             rma.policy_ok = ok
             rma.policy_message = message
@@ -373,6 +378,14 @@ class AftersalesRma(models.Model):
         for rma in self:
             rma.access_url = f"/my/returns/{rma.id}"
 
+    def _refresh_evidence(self):
+        """Evaluate the policy again once files were attached or removed
+        (at the next read or flush, as a stored compute)."""
+        rmas = self.sudo().exists()
+        if rmas:
+            self.env.add_to_compute(self._fields["policy_ok"], rmas)
+            self.env.add_to_compute(self._fields["policy_message"], rmas)
+
     def _evidence_counts(self):
         ids = [rma_id for rma_id in self.ids if rma_id]
         if not ids:
@@ -411,6 +424,7 @@ class AftersalesRma(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._prepare_owner_vals(vals_list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = (
@@ -428,6 +442,63 @@ class AftersalesRma(models.Model):
         for rma in rmas:
             rma.message_subscribe(partner_ids=rma.partner_id.ids)
         return rmas
+
+    @api.model
+    def _prepare_owner_vals(self, vals_list):
+        """Give a real person the returns that no staff member creates
+        (portal, mail, scheduled jobs), before the insert.
+
+        Without a responsible given, a staff member who creates a return is
+        its responsible (the field's default); the others (the customer on
+        the portal, OdooBot) never are: the return goes to the team of its
+        case, else the company's default team, whose assignment method picks
+        the member (as for cases); the team leader when the method is manual,
+        else the order's salesperson.
+        """
+        user = self.env.user
+        creator_is_staff = not user.share and user.id != SUPERUSER_ID
+        todo = [
+            vals
+            for vals in vals_list
+            if vals.get("user_id") == SUPERUSER_ID
+            or (not vals.get("user_id") and not creator_is_staff)
+        ]
+        if not todo:
+            return
+        Team = self.env["aftersales.team"].sudo()
+        cases = self.env["aftersales.case"].sudo().browse(
+            {vals["case_id"] for vals in todo if vals.get("case_id")}
+        )
+        orders = self.env["sale.order"].sudo().browse(
+            {vals["sale_order_id"] for vals in todo if vals.get("sale_order_id")}
+        )
+        default_teams = {}
+        by_team = defaultdict(list)
+        for vals in todo:
+            order = orders.browse(vals.get("sale_order_id"))
+            team = cases.browse(vals.get("case_id")).team_id
+            if not team:
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or order.company_id
+                    or self.env.company
+                )
+                if company not in default_teams:
+                    default_teams[company] = Team._default_team(company)
+                team = default_teams[company]
+            by_team[team].append(vals)
+        for team, team_vals in by_team.items():
+            owners = team._next_owners(len(team_vals)) if team else []
+            for index, vals in enumerate(team_vals):
+                salesperson = orders.browse(vals.get("sale_order_id")).user_id
+                if salesperson.share or salesperson.id == SUPERUSER_ID:
+                    salesperson = salesperson.browse()
+                owner = (
+                    (owners[index] if index < len(owners) else False)
+                    or team.user_id
+                    or salesperson
+                )
+                vals["user_id"] = owner.id if owner else False
 
     # Date each step of the customer's timeline was reached, stored: the
     # portal shows them in any language (approved_date and received_date
@@ -462,7 +533,15 @@ class AftersalesRma(models.Model):
         return company.aftersales_return_days
 
     @api.model
-    def _policy_evaluate(self, company, reason, line_values, has_evidence=True):
+    def _policy_evaluate(
+        self,
+        company,
+        reason,
+        line_values,
+        has_evidence=True,
+        return_method=None,
+        on_date=None,
+    ):
         """The return policy, in words.
 
         :param line_values: dicts with ``sale_line`` (sale.order.line),
@@ -470,6 +549,11 @@ class AftersalesRma(models.Model):
             ``original_packaging``
         :param has_evidence: whether photos/videos are attached; ``None``
             when not known yet (portal preview before the upload)
+        :param return_method: how the goods come back; an item dropped off
+            at the store is checked at the counter and needs no photos
+        :param on_date: when the request was made (datetime; default now):
+            evaluating it again later (e.g. once photos are added) keeps the
+            return period of the day it was submitted
         :return: (ok, message)
         """
         if not reason:
@@ -477,7 +561,7 @@ class AftersalesRma(models.Model):
         if not line_values:
             return False, self.env._("Add at least one product to return.")
         problems, notes = [], []
-        today = fields.Date.context_today(self)
+        today = fields.Date.context_today(self, on_date)
         fault = reason.company_fault
         delivery_dates = (
             self.env["sale.order.line"]
@@ -548,7 +632,16 @@ class AftersalesRma(models.Model):
                         product=name,
                     )
                 )
-        if reason.needs_evidence:
+        if reason.needs_evidence and return_method == "store":
+            notes.append(
+                self.env._(
+                    "The reason %(reason)s needs evidence: the item is dropped "
+                    "off at the store and checked at the counter, no photos "
+                    "are needed.",
+                    reason=reason.name,
+                )
+            )
+        elif reason.needs_evidence:
             if has_evidence is None:
                 notes.append(
                     self.env._(
@@ -1323,7 +1416,9 @@ class AftersalesRma(models.Model):
         return line_vals
 
     @api.model
-    def _portal_policy_preview(self, partner, sale_order, lines, reason):
+    def _portal_policy_preview(
+        self, partner, sale_order, lines, reason, return_method=None
+    ):
         """What the return policy says about a request, without writing.
 
         :return: (ok, message)
@@ -1347,6 +1442,7 @@ class AftersalesRma(models.Model):
                 for vals in line_vals
             ],
             has_evidence=None,
+            return_method=return_method,
         )
 
     @api.model
@@ -1386,7 +1482,6 @@ class AftersalesRma(models.Model):
                 "return_method": return_method,
                 "pickup_address_id": partner.id if return_method == "pickup" else False,
                 "description": description or False,
-                "user_id": order.user_id.id or False,
                 "line_ids": [Command.create(vals) for vals in line_vals],
             }
         )

@@ -50,7 +50,8 @@ class AftersalesFeedbackReport(models.Model):
         string="Satisfied (%)",
         aggregator="avg",
         readonly=True,
-        help="Share of feedback scoring at least 80 out of 100.",
+        help="Share of the feedback on cases and returns scoring at least 80 "
+        "out of 100 (the Overview's satisfaction, over its period).",
     )
     nbr = fields.Integer(string="# Feedback", readonly=True)
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
@@ -27,8 +29,13 @@ class AftersalesOverview(models.Model):
     severe_alert_count = fields.Integer(
         string="High and Critical Alerts", readonly=True
     )
-    rated_case_count = fields.Integer(string="Rated Cases", readonly=True)
-    satisfaction_rate = fields.Float(string="Satisfaction (%)", readonly=True)
+    rated_case_count = fields.Integer(string="Feedback Received", readonly=True)
+    satisfaction_rate = fields.Float(
+        string="Satisfaction (%)",
+        readonly=True,
+        help="As in Satisfaction Analysis: the share of the feedback on cases "
+        "and returns scoring at least 80 out of 100, received in the period.",
+    )
     satisfaction_target = fields.Float(string="Satisfaction Target (%)", readonly=True)
     satisfaction_ok = fields.Boolean(string="Satisfaction on Target", readonly=True)
     return_rate = fields.Float(string="Return Rate (%)", readonly=True)
@@ -53,17 +60,15 @@ class AftersalesOverview(models.Model):
                  WHERE c.active AND NOT c.is_closed
               GROUP BY c.company_id
             ), rated AS (
-                SELECT c.company_id, count(*) AS rated,
-                       avg(CASE WHEN c.csat_score
-                                     >= rc.aftersales_csat_reopen_threshold
-                                THEN 100.0 ELSE 0.0 END) AS satisfied
-                  FROM aftersales_case c
-                  JOIN res_company rc ON rc.id = c.company_id
-                 WHERE c.active
-                   AND c.csat_score IS NOT NULL
-                   AND c.resolved_date >= (now() AT TIME ZONE 'UTC')
+                -- the definition of Satisfaction Analysis: feedback on cases
+                -- and returns scoring at least 80/100, by feedback date
+                SELECT fr.company_id, count(*) AS rated,
+                       avg(fr.satisfied_rate) AS satisfied
+                  FROM aftersales_feedback_report fr
+                  JOIN res_company rc ON rc.id = fr.company_id
+                 WHERE fr.feedback_date >= (now() AT TIME ZONE 'UTC')
                        - make_interval(days => rc.aftersales_return_rate_days)
-              GROUP BY c.company_id
+              GROUP BY fr.company_id
             ), alerts AS (
                 SELECT a.company_id, count(*) AS open_alerts,
                        count(*) FILTER (WHERE a.severity IN ('high', 'critical'))
@@ -140,6 +145,15 @@ class AftersalesOverview(models.Model):
 
     def action_open_case_analysis(self):
         return self._action_open("pet_aftersales.aftersales_case_report_action")
+
+    def action_open_satisfaction_analysis(self):
+        """The feedback the satisfaction tile counts: same company, same
+        period."""
+        since = fields.Datetime.now() - timedelta(days=self.period_days)
+        return self._action_open(
+            "pet_aftersales.aftersales_feedback_report_action",
+            domain=[("feedback_date", ">=", fields.Datetime.to_string(since))],
+        )
 
     def action_open_return_analysis(self):
         return self._action_open("pet_aftersales.aftersales_rma_report_action")

@@ -508,6 +508,60 @@ class TestRiskMatrixAndAccess(AlertCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestAlertDesk(AlertCommon):
+    """The manager runs the detection from the Alerts list and handles
+    several alerts at once."""
+
+    def _list_arch(self, user):
+        views = self.Alert.with_user(user).get_views([(False, "list")])
+        return views["views"]["list"]["arch"]
+
+    def test_manager_detects_now_from_the_list(self):
+        cases = self._case() | self._case() | self._case()
+        self.assertFalse(self._alerts("quality_cluster", lot_id=self.lot.id))
+        self.assertIn('name="action_detect_now"', self._list_arch(self.manager))
+        result = self.Alert.with_user(self.manager).action_detect_now()
+        alert = self._alerts("quality_cluster", lot_id=self.lot.id)
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.case_ids, cases)
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn("new alert(s)", result["params"]["message"])
+        self.assertNotIn("Detection done: 0 new", result["params"]["message"])
+        # the same detection as the hourly job: a second run finds nothing new
+        result = self.Alert.with_user(self.manager).action_detect_now()
+        self.assertIn("0 new alert(s)", result["params"]["message"])
+        self.assertEqual(len(self._alerts("quality_cluster", lot_id=self.lot.id)), 1)
+
+    def test_agent_cannot_detect_now(self):
+        self._case() | self._case() | self._case()
+        self.assertNotIn('name="action_detect_now"', self._list_arch(self.agent))
+        for user in (self.agent, self.supervisor):
+            with self.assertRaises(AccessError):
+                self.Alert.with_user(user).action_detect_now()
+        self.assertFalse(self._alerts("quality_cluster", lot_id=self.lot.id))
+
+    def test_bulk_acknowledge_and_resolve_selected_alerts(self):
+        cases = self._case(category_id=self.cat_health.id) | self._case(
+            category_id=self.cat_health.id, lot_id=False
+        )
+        alerts = self.Alert.search([("case_ids", "in", cases.ids)])
+        self.assertEqual(len(alerts), 2)
+        arch = self._list_arch(self.manager)
+        self.assertIn('name="action_acknowledge"', arch)
+        self.assertIn('name="action_resolve"', arch)
+        self.assertNotIn('name="action_acknowledge"', self._list_arch(self.agent))
+        selected = alerts.with_user(self.manager)
+        selected.action_acknowledge()
+        self.assertEqual(set(alerts.mapped("state")), {"acknowledged"})
+        self.assertEqual(alerts.user_id, self.manager)
+        with self.assertRaises(AccessError):
+            alerts.with_user(self.agent).action_resolve()
+        selected.action_resolve()
+        self.assertEqual(set(alerts.mapped("state")), {"resolved"})
+        self.assertTrue(all(alerts.mapped("date_resolved")))
+
+
+@tagged("post_install", "-at_install")
 @freeze_time("2026-11-25 10:00:00")  # SLA states and windows: not the clock's
 class TestDetectorQueries(AlertCommon):
     def _new_cases(self, count):

@@ -131,3 +131,94 @@ class TestCaseAccess(AftersalesCaseCommon):
             ),
             9,
         )
+
+
+def _form_spec(views, model, seen=()):
+    """The web client's read specification of a form view: every field, the
+    display name of many2ones, and the sub-views' fields of x2manys."""
+    spec = {}
+    fields = views["models"][model]["fields"]
+    for name, field in fields.items():
+        comodel = field.get("relation")
+        if field["type"] == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif field["type"] in ("one2many", "many2many"):
+            sub = (
+                _form_spec(views, comodel, (*seen, model))
+                if comodel in views["models"] and comodel not in seen
+                else {"display_name": {}}
+            )
+            spec[name] = {"fields": sub}
+        else:
+            spec[name] = {}
+    return spec
+
+
+class TestCaseSaleOrderAccess(AftersalesCaseCommon):
+    """Each after-sales role opens the sales order of a case, as the web
+    client does (the form's fields, with its lines and optional products)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        product = cls.env["product.product"].create(
+            {"name": "Water Fountain 2 L", "list_price": 40.0}
+        )
+        filter_pack = cls.env["product.product"].create(
+            {"name": "Fountain Filters x4", "list_price": 12.0}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [Command.create({"product_id": product.id})],
+                "sale_order_option_ids": [
+                    Command.create(
+                        {
+                            "product_id": filter_pack.id,
+                            "name": "Spare filters",
+                            "quantity": 1,
+                            "price_unit": 12.0,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.order.action_confirm()
+        cls.case = cls._create_case(sale_order_id=cls.order.id)
+
+    def test_every_role_opens_the_sales_order_of_a_case(self):
+        for user in (self.agent, self.supervisor, self.manager):
+            with self.subTest(user=user.login):
+                order = self.case.with_user(user).sale_order_id
+                action = order.get_formview_action()
+                self.assertEqual(action["res_id"], self.order.id)
+                views = order.get_views([(action.get("view_id") or False, "form")])
+                [values] = order.web_read(_form_spec(views, "sale.order"))
+                self.assertEqual(values["name"], self.order.name)
+                self.assertEqual(len(values["order_line"]), 1)
+                self.assertEqual(
+                    values["sale_order_option_ids"][0]["name"], "Spare filters"
+                )
+
+    def test_agent_reads_but_does_not_sell(self):
+        order = self.order.with_user(self.agent)
+        with self.assertRaises(AccessError):
+            order.write({"note": "changed"})
+        with self.assertRaises(AccessError):
+            order.sale_order_option_ids.write({"quantity": 5})
+
+    def test_user_form_says_which_inventory_and_invoicing_rights(self):
+        """Settings > Users: the After-sales role field explains, per role,
+        which Inventory / Invoicing rights it gives."""
+        agent_group = self.env.ref("pet_aftersales.pet_aftersales_group_agent")
+        fields = self.env["res.users"].fields_get()
+        [role_field] = [
+            field
+            for name, field in fields.items()
+            if name.startswith("sel_groups_")
+            and agent_group.id in [key for key, __ in field["selection"]]
+        ]
+        for role in ("Agent", "Supervisor", "Manager"):
+            self.assertIn(role, role_field["help"])
+        self.assertIn("Inventory / User", role_field["help"])
+        self.assertIn("without any Sales, Inventory or Invoicing role", role_field["help"])

@@ -343,8 +343,14 @@ class TestReports(AftersalesCommon):
             ]
         )
         yesterday = fields.Datetime.now() - timedelta(days=1)
-        self._set(cases[0], csat_score=90.0, resolved_date=yesterday)
-        self._set(cases[1], csat_score=50.0, resolved_date=yesterday)
+        for case, score in zip(cases, (90.0, 50.0), strict=True):
+            self._set(
+                case,
+                csat_score=score,
+                resolved_date=yesterday,
+                feedback_state="done",
+                feedback_date=yesterday,
+            )
         overview = self.env["aftersales.overview"].search(
             [("company_id", "=", company.id)]
         )
@@ -356,6 +362,29 @@ class TestReports(AftersalesCommon):
         self.assertTrue(overview.return_rate_ok)
         self.assertTrue(overview.churn_ok)
         self.assertEqual(overview.open_case_count, 2)
+        # the same figure as Satisfaction Analysis over the same period, as
+        # the manager of that company reads them
+        self.manager.company_ids |= company
+        manager_env = self.env(user=self.manager, context={"allowed_company_ids": company.ids})
+        action = overview.with_env(manager_env).action_open_satisfaction_analysis()
+        self.assertEqual(action["res_model"], "aftersales.feedback.report")
+        [[count, satisfied]] = (
+            manager_env["aftersales.feedback.report"]
+            ._read_group(action["domain"], [], ["__count", "satisfied_rate:avg"])
+        )
+        self.assertEqual(count, overview.rated_case_count)
+        self.assertAlmostEqual(satisfied, overview.satisfaction_rate)
+        # feedback older than the period counts in neither
+        old = fields.Datetime.now() - timedelta(days=overview.period_days + 5)
+        self._set(cases[1], feedback_date=old)
+        overview.invalidate_recordset()
+        self.assertEqual(overview.rated_case_count, 1)
+        self.assertAlmostEqual(overview.satisfaction_rate, 100.0)
+        action = overview.action_open_satisfaction_analysis()
+        [[count, satisfied]] = self.env["aftersales.feedback.report"]._read_group(
+            action["domain"], [], ["__count", "satisfied_rate:avg"]
+        )
+        self.assertEqual((count, satisfied), (1, 100.0))
         action = overview.action_open_case_analysis()
         self.assertEqual(action["res_model"], "aftersales.case.report")
         self.assertIn(("company_id", "=", company.id), action["domain"])
@@ -388,6 +417,21 @@ class TestReports(AftersalesCommon):
             self.env.ref("pet_aftersales.aftersales_case_report_menu").id, visible
         )
 
+    def test_one_menu_name_per_report(self):
+        """No two entries of the After-sales app share a name (as the
+        manager sees the menus)."""
+        root = self.env.ref("pet_aftersales.pet_aftersales_menu_root")
+        menus = (
+            self.env["ir.ui.menu"]
+            .with_user(self.manager)
+            .search([("id", "child_of", root.id)])
+        )
+        names = menus.mapped("name")
+        self.assertEqual(len(names), len(set(names)), sorted(names))
+        self.assertIn("KPI Overview", names)
+        self.assertIn("Team Dashboard", names)
+        self.assertIn("Returned Products", names)
+
 
 @tagged("post_install", "-at_install")
 class TestReportTour(HttpCase):
@@ -395,3 +439,4 @@ class TestReportTour(HttpCase):
         """The demo manager finds Case Analysis under Reporting, with the
         demo history per team, in a real browser."""
         self.start_tour("/odoo", "pet_aftersales_case_analysis", login="asmanager")
+

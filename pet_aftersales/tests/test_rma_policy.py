@@ -1,6 +1,10 @@
-from odoo.tests import freeze_time
+import json
+
+from odoo import http
+from odoo.tests import HttpCase, freeze_time, tagged
 
 from .rma_common import RmaCommon
+from .test_portal_security import PNG, PortalFixture
 
 
 class TestRmaPolicy(RmaCommon):
@@ -90,6 +94,76 @@ class TestRmaPolicy(RmaCommon):
         self.assertIn("none is attached", rma.policy_message)
 
     @freeze_time("2026-03-04 10:00:00")
+    def test_evidence_attached_after_submission_clears_the_verdict(self):
+        """The agent adds the customer's photos to a submitted return from
+        the chatter: the verdict and the ribbon follow what is attached now."""
+        rma = self._make_rma(reason=self.reason_quality, packaging=False)
+        rma.action_submit()
+        self.assertFalse(rma.policy_ok)
+        rma_agent = rma.with_user(self.agent)
+        with freeze_time("2026-03-12 10:00:00"):  # after the return period
+            rma_agent.message_post(
+                body="Photos the customer sent by chat.",
+                attachments=[("torn-bag.png", PNG)],
+            )
+            self.assertTrue(rma_agent.policy_ok, rma_agent.policy_message)
+            self.assertNotIn("none is attached", rma_agent.policy_message)
+            # still judged on the day it was submitted
+            self.assertIn("within the 7-day return period", rma_agent.policy_message)
+        self.assertEqual(
+            rma_agent.search_count(
+                [("id", "=", rma.id), ("policy_ok", "=", False)]
+            ),
+            0,
+            "the Outside Policy filter no longer lists it",
+        )
+        # the photo is removed again: evidence is what is attached now
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", rma._name), ("res_id", "=", rma.id)]
+        )
+        attachment.with_user(self.agent).unlink()
+        self.assertFalse(rma_agent.policy_ok)
+        self.assertIn("none is attached", rma_agent.policy_message)
+        # a file attached directly in the backend counts too
+        self.env["ir.attachment"].with_user(self.agent).create(
+            {
+                "name": "bag.png",
+                "raw": PNG,
+                "res_model": rma._name,
+                "res_id": rma.id,
+            }
+        )
+        self.assertTrue(rma_agent.policy_ok, rma_agent.policy_message)
+
+    @freeze_time("2026-03-04 10:00:00")
+    def test_store_drop_off_needs_no_photos(self):
+        vals = self._rma_vals(reason=self.reason_quality, packaging=False)
+        vals["return_method"] = "store"
+        rma = self.env["aftersales.rma"].with_user(self.agent).create(vals)
+        rma.action_submit()
+        self.assertTrue(rma.policy_ok, rma.policy_message)
+        self.assertIn("checked at the counter", rma.policy_message)
+        # sent back by parcel instead: photos are needed again
+        rma.return_method = "ship"
+        self.assertFalse(rma.policy_ok)
+        self.assertIn("none is attached", rma.policy_message)
+        ok, message = self.env["aftersales.rma"]._portal_policy_preview(
+            self.customer,
+            self.order,
+            [
+                {
+                    "sale_line_id": self.order.order_line.id,
+                    "quantity": 1.0,
+                    "lot_id": False,
+                    "original_packaging": False,
+                }
+            ],
+            self.reason_quality,
+            return_method="store",
+        )
+        self.assertTrue(ok, message)
+
+    @freeze_time("2026-03-04 10:00:00")
     def test_shipping_payer(self):
         self.assertEqual(self._make_rma().shipping_paid_by, "customer")
         rma = self._make_rma(reason=self.reason_transit)
@@ -152,3 +226,70 @@ class TestRmaPolicy(RmaCommon):
         rma2.action_submit()
         rma2.with_user(self.supervisor).action_approve()
         self.assertFalse(rma2.compensation_card_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaEvidencePortal(PortalFixture, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._portal_fixture()
+        cls.reason = cls.env.ref("pet_aftersales.aftersales_return_reason_quality")
+
+    def test_portal_customer_adds_photos_to_submitted_return(self):
+        """The customer submits without photos, then sends them from the
+        return's page (the portal chatter): the return is within policy."""
+        rma = (
+            self.env["aftersales.rma"]
+            .with_user(self.portal_user)
+            ._portal_create(
+                self.portal_partner,
+                self.order,
+                [
+                    {
+                        "sale_line_id": self.order.order_line.id,
+                        "quantity": 1.0,
+                        "lot_id": False,
+                        "original_packaging": False,
+                    }
+                ],
+                self.reason,
+            )
+        )
+        self.assertEqual(rma.state, "submitted")
+        self.assertFalse(rma.policy_ok)
+        self.assertIn("none is attached", rma.policy_message)
+        self.authenticate("portal", "portal")
+        page = self.url_open(f"/my/returns/{rma.id}")
+        self.assertEqual(page.status_code, 200)
+        token = rma.sudo()._portal_ensure_token()
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "is_pending": True,
+                "thread_id": rma.id,
+                "thread_model": rma._name,
+                "token": token,
+            },
+            files={"ufile": ("bag.png", PNG, "image/png")},
+        )
+        response.raise_for_status()
+        attachment = json.loads(response.content)["data"]["ir.attachment"][0]
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": rma._name,
+                "thread_id": rma.id,
+                "post_data": {
+                    "body": "Here are the photos of the torn bag.",
+                    "attachment_ids": [attachment["id"]],
+                    "message_type": "comment",
+                },
+                "attachment_tokens": [attachment["access_token"]],
+                "token": token,
+            },
+        )
+        rma.invalidate_recordset()
+        self.assertTrue(rma.policy_ok, rma.policy_message)
+        self.assertNotIn("none is attached", rma.policy_message)

@@ -1,7 +1,11 @@
+import re
+
+from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from .rma_common import RmaCommon
+from .test_portal_security import PortalFixture
 
 
 @freeze_time("2026-03-04 10:00:00")
@@ -131,3 +135,74 @@ class TestRmaPortalApi(RmaCommon):
     def test_refuses_missing_lines(self):
         with self.assertRaises(UserError):
             self._create(lines=[])
+
+
+@tagged("post_install", "-at_install")
+class TestRmaPortalOwner(PortalFixture, HttpCase):
+    """A return sent from the portal goes to a person of the team, by the
+    team's assignment method, never to OdooBot."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._portal_fixture()
+        cls.reason = cls.env.ref("pet_aftersales.aftersales_return_reason_no_reason")
+        cls.agents = cls.env["res.users"]
+        for login in ("rr_agent_1", "rr_agent_2"):
+            cls.agents |= new_test_user(
+                cls.env,
+                login=login,
+                name=login,
+                groups="pet_aftersales.pet_aftersales_group_agent",
+            )
+        cls.team = cls.env["aftersales.team"].create(
+            {
+                "name": "Returns Desk",
+                "company_id": cls.order.company_id.id,
+                "assignment_method": "round_robin",
+                "member_ids": [Command.set(cls.agents.ids)],
+            }
+        )
+        cls.order.company_id.aftersales_default_team_id = cls.team
+        # the order itself was taken by OdooBot (e.g. a website order)
+        cls.order.user_id = cls.env.ref("base.user_root")
+
+    def _portal_return(self):
+        url = f"/my/orders/{self.order.id}/return"
+        form = self.url_open(url)
+        self.assertEqual(form.status_code, 200)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        line = self.order.order_line
+        response = self.url_open(
+            url,
+            data={
+                "csrf_token": csrf,
+                f"qty_{line.id}": "1",
+                f"packaging_{line.id}": "on",
+                "reason_id": self.reason.id,
+                "return_method": "ship",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303, response.text[-1500:])
+        return self.env["aftersales.rma"].search(
+            [("sale_order_id", "=", self.order.id)], order="id desc", limit=1
+        )
+
+    def test_portal_return_goes_to_an_agent_of_the_team(self):
+        self.authenticate("portal", "portal")
+        first = self._portal_return()
+        second = self._portal_return()
+        self.assertIn(first.user_id, self.agents)
+        self.assertIn(second.user_id, self.agents)
+        self.assertNotEqual(first.user_id, second.user_id, "round robin")
+        for rma in first | second:
+            self.assertNotEqual(rma.user_id, self.env.ref("base.user_root"))
+            self.assertFalse(rma.user_id.share)
+
+    def test_manual_team_gives_it_to_the_team_leader(self):
+        self.team.write(
+            {"assignment_method": "manual", "user_id": self.agents[1].id}
+        )
+        self.authenticate("portal", "portal")
+        self.assertEqual(self._portal_return().user_id, self.agents[1])
