@@ -28,3 +28,4 @@ from . import test_case_bulk_create
 from . import test_portal_hostile
 from . import test_portal_polish
 from . import test_portal_race
+from . import test_recall
