@@ -44,7 +44,6 @@ class AftersalesRecall(models.Model):
     )
     alert_id = fields.Many2one(
         "aftersales.alert",
-        string="Alert",
         index="btree_not_null",
         check_company=True,
         copy=False,
@@ -110,7 +109,6 @@ class AftersalesRecall(models.Model):
     )
     notice_template_id = fields.Many2one(
         "mail.template",
-        string="Notice Template",
         domain=[("model", "=", "aftersales.recall.line")],
         default=lambda self: self.env.ref(
             "pet_aftersales.mail_template_recall_notice", raise_if_not_found=False
@@ -171,11 +169,19 @@ class AftersalesRecall(models.Model):
     )
     rma_count = fields.Integer(compute="_compute_document_counts")
     case_count = fields.Integer(compute="_compute_document_counts")
+    quarantine_count = fields.Integer(compute="_compute_document_counts")
     stock_quant_ids = fields.Many2many(
         "stock.quant",
         compute="_compute_stock_quant_ids",
         string="Stock on Hand",
         help="Recalled lots still in the warehouses, outside quarantine.",
+    )
+    stock_qty_on_hand = fields.Float(
+        compute="_compute_stock_quant_ids",
+        string="Units in Stock",
+        digits="Product Unit of Measure",
+        help="Units of the recalled lots still in the warehouses, outside "
+        "quarantine: quarantine them so that no more of them ships.",
     )
     quarantine_picking_ids = fields.Many2many(
         "stock.picking",
@@ -239,18 +245,25 @@ class AftersalesRecall(models.Model):
             recall.qty_disposed = fig["disposed"]
             recall.qty_unaccounted = fig["unaccounted"]
 
-    @api.depends("line_ids.rma_id", "line_ids.case_ids", "case_ids")
+    @api.depends(
+        "line_ids.rma_id", "line_ids.case_ids", "case_ids", "quarantine_picking_ids"
+    )
     def _compute_document_counts(self):
         for recall in self:
             recall.rma_count = len(recall.line_ids.rma_id)
             recall.case_count = len(recall.case_ids | recall.line_ids.case_ids)
+            recall.quarantine_count = len(recall.sudo().quarantine_picking_ids)
 
     @api.depends("lot_ids", "product_ids")
     def _compute_stock_quant_ids(self):
         for recall in self:
-            recall.stock_quant_ids = self.env["stock.quant"].sudo().search(
-                recall._stock_quant_domain()
+            quants = (
+                self.env["stock.quant"].sudo().search(recall._stock_quant_domain())
+                if recall.id
+                else self.env["stock.quant"]
             )
+            recall.stock_quant_ids = quants
+            recall.stock_qty_on_hand = sum(quants.mapped("quantity"))
 
     def _stock_quant_domain(self):
         self.ensure_one()
@@ -349,9 +362,7 @@ class AftersalesRecall(models.Model):
         if self.lot_ids:
             subject = SQL("sml.lot_id IN %s", tuple(self.lot_ids.ids))
         else:
-            subject = SQL(
-                "sml.product_id IN %s", tuple(self.product_ids.ids or [0])
-            )
+            subject = SQL("sml.product_id IN %s", tuple(self.product_ids.ids or [0]))
         uid = self.env.uid
         return SQL(
             """
@@ -482,9 +493,7 @@ class AftersalesRecall(models.Model):
         )
         Picking = self.env["stock.picking"].sudo()
         for recall in self:
-            quants = self.env["stock.quant"].sudo().search(
-                recall._stock_quant_domain()
-            )
+            quants = self.env["stock.quant"].sudo().search(recall._stock_quant_domain())
             if not quants:
                 continue
             by_warehouse = defaultdict(lambda: self.env["stock.quant"].sudo())
@@ -697,14 +706,11 @@ class AftersalesRecallLine(models.Model):
 
     recall_id = fields.Many2one(
         "aftersales.recall",
-        string="Recall",
         required=True,
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(
-        related="recall_id.company_id", store=True, index=True
-    )
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
     recall_state = fields.Selection(related="recall_id.state", string="Recall Status")
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True
@@ -818,7 +824,6 @@ class AftersalesRecallLine(models.Model):
             line.qty_disposed = qty if rma.return_method == "dispose" else 0.0
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for line in self:
             line.access_url = f"/my/recall/{line.id}"
 
@@ -1085,9 +1090,9 @@ class AftersalesRecallLine(models.Model):
                 description=self.env._(
                     "Recall %(recall)s: %(choice)s.",
                     recall=self.recall_id.name,
-                    choice=dict(self._fields["choice"]._description_selection(
-                        self.env
-                    ))[choice],
+                    choice=dict(
+                        self._fields["choice"]._description_selection(self.env)
+                    )[choice],
                 ),
                 attachment_ids=attachment_ids,
             )
@@ -1102,8 +1107,10 @@ class AftersalesRecallLine(models.Model):
         description = (description or "").strip()
         if not description:
             raise UserError(self.env._("Tell us what happened to your pet."))
-        category = self.env["aftersales.category"].sudo().search(
-            [("code", "=", "pet_health")], limit=1
+        category = (
+            self.env["aftersales.category"]
+            .sudo()
+            .search([("code", "=", "pet_health")], limit=1)
         )
         case = (
             self.env["aftersales.case"]

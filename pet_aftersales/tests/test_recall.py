@@ -109,7 +109,9 @@ class TestRecallTrace(RecallCommon):
             {
                 "partner_id": self.customer_c.id,
                 "order_line": [
-                    Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1}
+                    )
                 ],
             }
         )
@@ -123,9 +125,9 @@ class TestRecallTrace(RecallCommon):
         recall = self._start_recall()
         with self.assertRaises(UserError):
             recall.with_user(self.manager).action_close()
-        recall.with_user(self.manager).effectiveness_note = (
-            "All customers reached by mail or phone."
-        )
+        recall.with_user(
+            self.manager
+        ).effectiveness_note = "All customers reached by mail or phone."
         with self.assertRaises(AccessError):
             recall.with_user(self.supervisor).action_close()
         recall.with_user(self.manager).action_close()
@@ -156,12 +158,16 @@ class TestRecallNotify(RecallCommon):
     def test_notice_in_customer_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         template = self.env.ref("pet_aftersales.mail_template_recall_notice")
-        template.with_context(lang="fr_FR").subject = "Rappel de {{ object.product_id.name }}"
+        template.with_context(
+            lang="fr_FR"
+        ).subject = "Rappel de {{ object.product_id.name }}"
         self.customer_b.lang = "fr_FR"
         recall = self._start_recall()
         recall.with_user(self.supervisor).action_notify()
         mails = self._notice_mails(recall)
-        line_b = recall.line_ids.filtered(lambda l: l.partner_id == self.customer_b)
+        line_b = recall.line_ids.filtered(
+            lambda line: line.partner_id == self.customer_b
+        )
         mail_b = mails.filtered(lambda m: m.res_id == line_b.id)
         self.assertTrue(mail_b.subject.startswith("Rappel de"), mail_b.subject)
         self.assertTrue((mails - mail_b).subject.startswith("Important: recall"))
@@ -170,7 +176,9 @@ class TestRecallNotify(RecallCommon):
         self.customer_b.email = False
         recall = self._start_recall()
         recall.with_user(self.supervisor).action_notify()
-        line_b = recall.line_ids.filtered(lambda l: l.partner_id == self.customer_b)
+        line_b = recall.line_ids.filtered(
+            lambda line: line.partner_id == self.customer_b
+        )
         self.assertEqual(line_b.state, "unreachable")
         self.assertEqual(len(self._notice_mails(recall)), 1)
         activity = recall.activity_ids.filtered(
@@ -243,7 +251,10 @@ class TestRecallNotifyRace(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env["mail.mail"].search(
-                [("model", "=", "aftersales.recall.line"), ("res_id", "in", self.line_ids)]
+                [
+                    ("model", "=", "aftersales.recall.line"),
+                    ("res_id", "in", self.line_ids),
+                ]
             ).unlink()
             recall = env["aftersales.recall"].browse(self.recall_id)
             recall.message_ids.unlink()
@@ -298,7 +309,10 @@ class TestRecallNotifyRace(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             mails = env["mail.mail"].search(
-                [("model", "=", "aftersales.recall.line"), ("res_id", "in", self.line_ids)]
+                [
+                    ("model", "=", "aftersales.recall.line"),
+                    ("res_id", "in", self.line_ids),
+                ]
             )
             self.assertEqual(sorted(mails.mapped("res_id")), sorted(self.line_ids))
             lines = env["aftersales.recall.line"].browse(self.line_ids)
@@ -452,7 +466,8 @@ class TestRecallPortal(RecallCommon, HttpCase):
         self.assertEqual(rma.resolution, "exchange")
         self.assertEqual(rma.shipping_paid_by, "company")
         self.assertEqual(
-            rma.reason_id, self.env.ref("pet_aftersales.aftersales_return_reason_recall")
+            rma.reason_id,
+            self.env.ref("pet_aftersales.aftersales_return_reason_recall"),
         )
 
     def test_nothing_left_acknowledges_only(self):
@@ -475,3 +490,52 @@ class TestRecallPortal(RecallCommon, HttpCase):
         self.assertEqual(case.partner_id, self.customer)
         self.assertEqual(case.lot_id, self.lot)
         self.assertEqual(self.recall.case_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallTour(RecallCommon, HttpCase):
+    def test_recall_end_to_end(self):
+        """Alert -> recall -> notices -> a visitor disposes on the portal ->
+        refund -> effectiveness check -> closed, each step by its role."""
+        alert = self.env["aftersales.alert"].create(
+            {
+                "name": "Three complaints on lot KB-2026-07",
+                "alert_type": "quality_cluster",
+                "product_id": self.product.id,
+                "lot_id": self.lot.id,
+                "likelihood": 4,
+                "impact": 5,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-pet_aftersales.aftersales_alert_action/{alert.id}",
+            "pet_aftersales_recall_start",
+            login="as_manager",
+        )
+        recall = alert.recall_ids
+        self.assertEqual(recall.state, "open")
+        self.assertEqual(len(recall.line_ids), 2)
+        self.assertEqual(len(self._notice_mails(recall)), 2)
+        line = recall.line_ids.filtered(lambda line: line.partner_id == self.customer)
+
+        self.start_tour(line.get_portal_url(), "pet_aftersales_recall_notice")
+        rma = line.rma_id
+        self.assertEqual(line.state, "acknowledged")
+        self.assertEqual(rma.return_method, "dispose")
+
+        self.start_tour(
+            f"/odoo/action-pet_aftersales.aftersales_rma_action/{rma.id}",
+            "pet_aftersales_recall_refund",
+            login="as_supervisor",
+        )
+        self.assertEqual(rma.state, "done")
+        self.assertTrue(rma.refund_move_ids)
+        self.assertEqual(line.state, "disposed")
+
+        self.start_tour(
+            f"/odoo/action-pet_aftersales.aftersales_recall_action/{recall.id}",
+            "pet_aftersales_recall_close",
+            login="as_manager",
+        )
+        self.assertEqual(recall.state, "closed")
+        self.assertTrue(recall.effectiveness_note)
