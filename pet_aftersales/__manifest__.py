@@ -39,6 +39,7 @@
         "data/aftersales_feedback_mail_data.xml",
         "data/aftersales_feedback_cron_data.xml",
         "data/aftersales_recall_data.xml",
+        "report/aftersales_recall_report.xml",
         "report/aftersales_feedback_report_views.xml",
         "wizard/aftersales_callback_views.xml",
         "views/aftersales_team_views.xml",

@@ -617,6 +617,19 @@ class AftersalesRecall(models.Model):
             action.update(view_mode="form", res_id=records.id, views=[(False, "form")])
         return action
 
+    def action_view_lines(self):
+        """Every customer of the recall, to filter, group and export (XLSX)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customers of %(recall)s", recall=self.name),
+            "res_model": "aftersales.recall.line",
+            "domain": [("recall_id", "=", self.id)],
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "context": {"create": False},
+        }
+
     def action_view_rmas(self):
         self.ensure_one()
         return self._action_view(self.line_ids.rma_id, self.env._("Returns"))

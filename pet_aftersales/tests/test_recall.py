@@ -539,3 +539,32 @@ class TestRecallTour(RecallCommon, HttpCase):
         )
         self.assertEqual(recall.state, "closed")
         self.assertTrue(recall.effectiveness_note)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallRecords(RecallCommon):
+    def test_report_lists_every_customer(self):
+        recall = self._start_recall()
+        recall.with_user(self.supervisor).action_notify()
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "pet_aftersales.action_report_aftersales_recall", recall.ids
+            )
+        )
+        html = html.decode()
+        self.assertIn(recall.name, html)
+        for line in recall.line_ids:
+            self.assertIn(line.partner_id.name, html)
+        self.assertIn(self.order_a.name, html)
+
+    def test_customer_list_action(self):
+        recall = self._start_recall()
+        action = recall.with_user(self.agent).action_view_lines()
+        lines = (
+            self.env["aftersales.recall.line"]
+            .with_user(self.agent)
+            .search(action["domain"])
+        )
+        self.assertEqual(lines, recall.line_ids)
