@@ -20,6 +20,7 @@ PORTAL_TEXT_LIMITS = {
     "case_name": 256,
     "case_description": 10000,
     "return_description": 5000,
+    "recall_illness": 5000,
     **{f"pet_{name}": size for name, size in PET_TEXT_LIMITS.items()},
 }
 

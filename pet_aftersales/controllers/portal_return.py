@@ -202,10 +202,17 @@ class AftersalesReturnPortal(
             "sale_order": order_sudo,
             "returnable": returnable,
             "lots": lots,
-            "reasons": env["aftersales.return.reason"].sudo().search([]),
-            "return_methods": env["aftersales.rma"]
-            ._fields["return_method"]
-            ._description_selection(env),
+            # recall returns start from the recall notice, not from an order
+            "reasons": env["aftersales.return.reason"]
+            .sudo()
+            .search([("code", "!=", "recall")]),
+            "return_methods": [
+                (key, label)
+                for key, label in env["aftersales.rma"]
+                ._fields["return_method"]
+                ._description_selection(env)
+                if key != "dispose"
+            ],
             "resolutions": env["aftersales.rma"]
             ._fields["resolution"]
             ._description_selection(env),

@@ -14,6 +14,7 @@ from . import aftersales_rma
 from . import aftersales_rma_accounting
 from . import pet_profile
 from . import aftersales_alert
+from . import aftersales_recall
 from . import res_company
 from . import res_config_settings
 from . import res_lang
@@ -21,6 +22,8 @@ from . import res_partner
 from . import res_users
 from . import product
 from . import sale_order
+from . import stock_location
+from . import stock_lot
 from . import stock_picking
 from . import mail_thread
 from . import survey_user_input

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -87,6 +87,7 @@ class AftersalesAlert(models.Model):
         check_company=True,
     )
     case_count = fields.Integer(compute="_compute_case_count")
+    recall_ids = fields.One2many("aftersales.recall", "alert_id", string="Recalls")
     state = fields.Selection(
         [
             ("new", "New"),
@@ -244,6 +245,31 @@ class AftersalesAlert(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def action_start_recall(self):
+        """Open the recall of the alert's product or lot, started (as a
+        draft, with the alert's cases and its risk as the hazard) if there is
+        none yet."""
+        self.ensure_one()
+        if not (self.product_id or self.lot_id):
+            raise UserError(
+                self.env._(
+                    "Alert %(alert)s names no product or lot: start the recall "
+                    "from the product or the lot.",
+                    alert=self.name,
+                )
+            )
+        recall = self.env["aftersales.recall"]._start_for(
+            self.product_id,
+            self.lot_id,
+            self.company_id,
+            alert=self,
+            reason=self.name,
+            hazard=self.severity,
+        )
+        if self.state == "new":
+            self.action_acknowledge()
+        return recall._get_formview_action()
 
     def action_view_cases(self):
         self.ensure_one()

@@ -107,9 +107,12 @@ class AftersalesRma(models.Model):
             ("ship", "Customer Ships Back"),
             ("pickup", "Courier Pickup"),
             ("store", "Store Drop-off"),
+            ("dispose", "No Return (Disposed by the Customer)"),
         ],
         required=True,
         default="ship",
+        help="No Return: the customer destroys the goods (e.g. a recalled lot); "
+        "no receipt is made and the approved quantity is refunded.",
     )
     pickup_address_id = fields.Many2one(
         "res.partner",
@@ -780,6 +783,7 @@ class AftersalesRma(models.Model):
         for rma in todo.sudo():
             rma.with_company(rma.company_id)._create_return_pickings()
         todo._create_compensation()
+        todo.filtered(lambda rma: rma.return_method == "dispose")._accept_disposal()
         todo.activity_unlink(["mail.mail_activity_data_todo"])
         todo._notify_customer("pet_aftersales.mail_template_rma_approved")
         return True
@@ -922,6 +926,7 @@ class AftersalesRma(models.Model):
                 rma.line_ids.filtered(lambda line: line.inspection_result == "failed")
             )
         todo.write({"state": "done"})
+        self.env["aftersales.recall.line"]._sync_from_rmas(todo)
         todo._notify_customer("pet_aftersales.mail_template_rma_done")
         todo._aftersales_request_feedback()
         return True
@@ -1005,10 +1010,33 @@ class AftersalesRma(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _accept_disposal(self):
+        """Goods the customer disposed of never come back: once approved,
+        the declared quantity counts as received and passed, ready to refund."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        self.line_ids.write(
+            {
+                "inspection_result": "passed",
+                "inspection_note": self.env._("Disposed of by the customer."),
+                "inspection_date": now,
+            }
+        )
+        self.write({"state": "received", "received_date": now})
+        for rma in self:
+            rma.message_post(
+                body=self.env._(
+                    "Disposal accepted: no return receipt, the approved quantity "
+                    "is refunded when the return is done."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
     def _create_return_pickings(self):
         """Return the goods through Odoo's own return on the delivery, so that
         stock, lots and the sale lines' delivered quantities stay right."""
-        for rma in self:
+        for rma in self.filtered(lambda rma: rma.return_method != "dispose"):
             qty_by_move = defaultdict(float)
             lines_by_move = defaultdict(lambda: self.env["aftersales.rma.line"])
             for line in rma.line_ids:
@@ -1681,6 +1709,9 @@ class AftersalesRmaLine(models.Model):
                 line.product_uom_qty = line.quantity
 
     @api.depends(
+        "rma_id.state",
+        "rma_id.return_method",
+        "quantity",
         "rma_id.picking_ids.state",
         "rma_id.picking_ids.move_line_ids.quantity",
         "rma_id.picking_ids.move_line_ids.lot_id",
@@ -1689,8 +1720,16 @@ class AftersalesRmaLine(models.Model):
     )
     def _compute_received_qty(self):
         """Spread the done return quantities over the lines of each return,
-        lines with a lot first, each up to what it asked back."""
-        for rma in self.rma_id:
+        lines with a lot first, each up to what it asked back. Disposed goods
+        count as received once the return is approved."""
+        disposed = self.filtered(lambda line: line.rma_id.return_method == "dispose")
+        for line in disposed:
+            line.received_qty = (
+                line.quantity
+                if line.rma_id.state in ("approved", "received", "done")
+                else 0.0
+            )
+        for rma in (self - disposed).rma_id:
             done = defaultdict(float)
             for move_line in rma.picking_ids.filtered(
                 lambda p: p.state == "done"

@@ -98,6 +98,18 @@ class ProductTemplate(models.Model):
                 else 0.0
             )
 
+    def action_aftersales_start_recall(self):
+        """Open the recall of every lot of this product (started if there is
+        none yet)."""
+        self.ensure_one()
+        products = self.sudo().product_variant_ids
+        recall = self.env["aftersales.recall"]._start_for(
+            products,
+            self.env["stock.lot"],
+            self.company_id or self.env.company,
+        )
+        return recall._get_formview_action()
+
     def action_view_aftersales_rma_lines(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -139,6 +139,25 @@ class ResCompany(models.Model):
         "are accepted.",
     )
 
+    # Product recalls
+    aftersales_recall_reminder_days = fields.Integer(
+        string="Recall Reminder after (days)",
+        default=3,
+        help="Days after the recall notice without an answer before the "
+        "customer gets a reminder. 0 = no reminder.",
+    )
+    aftersales_recall_call_days = fields.Integer(
+        string="Recall Call after (days)",
+        default=7,
+        help="Days after the recall notice without an answer before the "
+        "recall's responsible gets an activity to call the customer. 0 = never.",
+    )
+    aftersales_recall_dispose_photo = fields.Boolean(
+        string="Photo Required for Disposal",
+        help="Customers who dispose of recalled goods must add a photo to be "
+        "refunded.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

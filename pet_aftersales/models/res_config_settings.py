@@ -80,6 +80,16 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_portal_upload_max_mb", readonly=False
     )
 
+    aftersales_recall_reminder_days = fields.Integer(
+        related="company_id.aftersales_recall_reminder_days", readonly=False
+    )
+    aftersales_recall_call_days = fields.Integer(
+        related="company_id.aftersales_recall_call_days", readonly=False
+    )
+    aftersales_recall_dispose_photo = fields.Boolean(
+        related="company_id.aftersales_recall_dispose_photo", readonly=False
+    )
+
     def action_open_aftersales_priority_matrix(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -31,3 +31,4 @@ from . import test_portal_hostile
 from . import test_portal_polish
 from . import test_portal_race
 from . import test_case_health
+from . import test_recall

@@ -1,0 +1,1160 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+MANAGER_GROUP = "pet_aftersales.pet_aftersales_group_manager"
+SUPERVISOR_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
+# line states in which the customer answered the notice
+ANSWERED_STATES = ("acknowledged", "returned", "disposed")
+# line states that count as "reached": the notice went out
+REACHED_STATES = ("notified",) + ANSWERED_STATES
+
+
+class AftersalesRecall(models.Model):
+    _name = "aftersales.recall"
+    _description = "Product Recall"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        domain=[("share", "=", False)],
+        check_company=True,
+        default=lambda self: self.env.user,
+    )
+    alert_id = fields.Many2one(
+        "aftersales.alert",
+        index="btree_not_null",
+        check_company=True,
+        copy=False,
+        help="The early-warning alert the recall was started from.",
+    )
+    product_ids = fields.Many2many(
+        "product.product",
+        "aftersales_recall_product_rel",
+        "recall_id",
+        "product_id",
+        string="Products",
+        check_company=True,
+    )
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        "aftersales_recall_lot_rel",
+        "recall_id",
+        "lot_id",
+        string="Lots/Serial Numbers",
+        check_company=True,
+        help="Empty: every delivery of the products is recalled.",
+    )
+    case_ids = fields.Many2many(
+        "aftersales.case",
+        "aftersales_recall_case_rel",
+        "recall_id",
+        "case_id",
+        string="Cases",
+        check_company=True,
+        help="The cases behind the recall and the pet-health cases customers "
+        "reported from their notice.",
+    )
+    reason = fields.Text(
+        required=True, tracking=True, help="Why the products are recalled."
+    )
+    hazard = fields.Selection(
+        [
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("critical", "Critical"),
+        ],
+        required=True,
+        default="high",
+        tracking=True,
+        help="How dangerous the product is, from the risk matrix of the alert.",
+    )
+    instruction = fields.Selection(
+        [
+            ("return", "Return the Product"),
+            ("dispose", "Dispose of the Product"),
+            ("stop_use", "Stop Feeding and Watch for Symptoms"),
+        ],
+        string="Instructions",
+        required=True,
+        default="return",
+        tracking=True,
+    )
+    instruction_note = fields.Html(
+        string="Instructions to Customers",
+        translate=True,
+        help="Shown in the notice and on the customer's recall page.",
+    )
+    notice_template_id = fields.Many2one(
+        "mail.template",
+        domain=[("model", "=", "aftersales.recall.line")],
+        default=lambda self: self.env.ref(
+            "pet_aftersales.mail_template_recall_notice", raise_if_not_found=False
+        ),
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    line_ids = fields.One2many(
+        "aftersales.recall.line", "recall_id", string="Affected Customers"
+    )
+    date_start = fields.Datetime(string="Started on", copy=False, readonly=True)
+    date_closed = fields.Datetime(string="Closed on", copy=False, readonly=True)
+    date_traced = fields.Datetime(string="Last Trace", copy=False, readonly=True)
+    effectiveness_note = fields.Text(
+        string="Effectiveness Check",
+        copy=False,
+        tracking=True,
+        help="How the recall was checked to be effective: required to close it.",
+    )
+    customer_count = fields.Integer(compute="_compute_figures", string="Customers")
+    notified_count = fields.Integer(compute="_compute_figures", string="Reached")
+    acknowledged_count = fields.Integer(
+        compute="_compute_figures", string="Acknowledged"
+    )
+    unreachable_count = fields.Integer(compute="_compute_figures", string="Unreachable")
+    qty_shipped = fields.Float(
+        compute="_compute_figures",
+        string="Units Shipped",
+        digits="Product Unit of Measure",
+    )
+    qty_returned = fields.Float(
+        compute="_compute_figures",
+        string="Units Returned",
+        digits="Product Unit of Measure",
+    )
+    qty_disposed = fields.Float(
+        compute="_compute_figures",
+        string="Units Disposed",
+        digits="Product Unit of Measure",
+    )
+    qty_unaccounted = fields.Float(
+        compute="_compute_figures",
+        string="Units Unaccounted",
+        digits="Product Unit of Measure",
+        help="Units shipped that are neither returned, disposed nor declared "
+        "used up by the customer.",
+    )
+    rma_count = fields.Integer(compute="_compute_document_counts")
+    case_count = fields.Integer(compute="_compute_document_counts")
+    quarantine_count = fields.Integer(compute="_compute_document_counts")
+    stock_quant_ids = fields.Many2many(
+        "stock.quant",
+        compute="_compute_stock_quant_ids",
+        string="Stock on Hand",
+        help="Recalled lots still in the warehouses, outside quarantine.",
+    )
+    stock_qty_on_hand = fields.Float(
+        compute="_compute_stock_quant_ids",
+        string="Units in Stock",
+        digits="Product Unit of Measure",
+        help="Units of the recalled lots still in the warehouses, outside "
+        "quarantine: quarantine them so that no more of them ships.",
+    )
+    quarantine_picking_ids = fields.Many2many(
+        "stock.picking",
+        "aftersales_recall_quarantine_picking_rel",
+        "recall_id",
+        "picking_id",
+        string="Quarantine Transfers",
+        copy=False,
+        readonly=True,
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends(
+        "line_ids.state",
+        "line_ids.qty_shipped",
+        "line_ids.qty_remaining",
+        "line_ids.qty_returned",
+        "line_ids.qty_disposed",
+    )
+    def _compute_figures(self):
+        figures = defaultdict(lambda: defaultdict(float))
+        if self.ids:
+            groups = self.env["aftersales.recall.line"]._read_group(
+                [("recall_id", "in", self.ids)],
+                ["recall_id", "state"],
+                [
+                    "__count",
+                    "qty_shipped:sum",
+                    "qty_remaining:sum",
+                    "qty_returned:sum",
+                    "qty_disposed:sum",
+                ],
+            )
+            for recall, state, count, shipped, remaining, returned, disposed in groups:
+                fig = figures[recall.id]
+                fig["customers"] += count
+                if state in REACHED_STATES:
+                    fig["notified"] += count
+                if state in ANSWERED_STATES:
+                    fig["acknowledged"] += count
+                    held = remaining
+                else:
+                    held = shipped
+                if state == "unreachable":
+                    fig["unreachable"] += count
+                fig["shipped"] += shipped
+                fig["returned"] += returned
+                fig["disposed"] += disposed
+                fig["unaccounted"] += max(held - returned - disposed, 0.0)
+        for recall in self:
+            fig = figures[recall.id]
+            recall.customer_count = int(fig["customers"])
+            recall.notified_count = int(fig["notified"])
+            recall.acknowledged_count = int(fig["acknowledged"])
+            recall.unreachable_count = int(fig["unreachable"])
+            recall.qty_shipped = fig["shipped"]
+            recall.qty_returned = fig["returned"]
+            recall.qty_disposed = fig["disposed"]
+            recall.qty_unaccounted = fig["unaccounted"]
+
+    @api.depends(
+        "line_ids.rma_id", "line_ids.case_ids", "case_ids", "quarantine_picking_ids"
+    )
+    def _compute_document_counts(self):
+        for recall in self:
+            recall.rma_count = len(recall.line_ids.rma_id)
+            recall.case_count = len(recall.case_ids | recall.line_ids.case_ids)
+            recall.quarantine_count = len(recall.sudo().quarantine_picking_ids)
+
+    @api.depends("lot_ids", "product_ids")
+    def _compute_stock_quant_ids(self):
+        for recall in self:
+            quants = (
+                self.env["stock.quant"].sudo().search(recall._stock_quant_domain())
+                if recall.id
+                else self.env["stock.quant"]
+            )
+            recall.stock_quant_ids = quants
+            recall.stock_qty_on_hand = sum(quants.mapped("quantity"))
+
+    def _stock_quant_domain(self):
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("location_id.usage", "=", "internal"),
+            ("location_id.aftersales_quarantine", "=", False),
+            ("quantity", ">", 0),
+        ]
+        if self.lot_ids:
+            return domain + [("lot_id", "in", self.lot_ids.ids)]
+        return domain + [("product_id", "in", self.product_ids.ids or [0])]
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("aftersales.recall") or self.env._("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if any(recall.state not in ("draft", "cancelled") for recall in self):
+            raise UserError(
+                self.env._("A started recall is a record to keep: cancel it instead.")
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def _check_state(self, allowed):
+        wrong = self.filtered(lambda recall: recall.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "This action is only possible on recalls in state "
+                    "%(states)s: %(names)s",
+                    states=", ".join(labels[state] for state in allowed),
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
+
+    def _check_group(self, xmlid, message):
+        if not self.env.su and not self.env.user.has_group(xmlid):
+            raise AccessError(message)
+
+    def action_open(self):
+        """Start the campaign: trace the customers (notices are sent with
+        Notify or by the cron)."""
+        self._check_state(("draft", "open"))
+        self._check_group(
+            SUPERVISOR_GROUP,
+            self.env._("Only after-sales supervisors can start a recall."),
+        )
+        todo = self.filtered(lambda recall: recall.state == "draft")
+        if any(not (recall.product_ids or recall.lot_ids) for recall in todo):
+            raise UserError(self.env._("Choose the recalled products or lots."))
+        todo.write({"state": "open", "date_start": fields.Datetime.now()})
+        todo.action_trace()
+        return True
+
+    def action_trace(self):
+        """Fill the lines with every customer who received the recalled lots
+        (done moves into customer locations, net of what came back from
+        them), in one query per recall. Idempotent: a second trace updates
+        the quantities of the existing lines."""
+        self._check_state(("draft", "open"))
+        self._check_group(
+            SUPERVISOR_GROUP,
+            self.env._("Only after-sales supervisors can trace a recall."),
+        )
+        self.env.flush_all()
+        for recall in self:
+            recall._trace()
+        self.env["aftersales.recall.line"].invalidate_model()
+        self.invalidate_recordset()
+        self.write({"date_traced": fields.Datetime.now()})
+        return True
+
+    def _trace_query(self):
+        """The moves of the recalled goods into and out of customer
+        locations, netted per customer, product and lot, upserted into the
+        lines; lines the goods no longer reach drop to zero."""
+        self.ensure_one()
+        if self.lot_ids:
+            subject = SQL("sml.lot_id IN %s", tuple(self.lot_ids.ids))
+        else:
+            subject = SQL("sml.product_id IN %s", tuple(self.product_ids.ids or [0]))
+        uid = self.env.uid
+        return SQL(
+            """
+            WITH recall_returns AS (
+                SELECT rel.picking_id
+                  FROM aftersales_rma_return_picking_rel rel
+                  JOIN aftersales_recall_line rl ON rl.rma_id = rel.rma_id
+                 WHERE rl.recall_id = %(recall)s
+            ), moves AS (
+                SELECT COALESCE(partner.commercial_partner_id, partner.id)
+                           AS partner_id,
+                       sml.product_id,
+                       sml.lot_id,
+                       CASE WHEN dest.usage = 'customer'
+                            THEN sml.quantity_product_uom
+                            ELSE -sml.quantity_product_uom END AS qty,
+                       CASE WHEN dest.usage = 'customer' THEN sml.date END
+                           AS delivered,
+                       CASE WHEN dest.usage = 'customer' THEN sm.sale_line_id END
+                           AS sale_line_id
+                  FROM stock_move_line sml
+                  JOIN stock_move sm ON sm.id = sml.move_id
+                  JOIN stock_location src ON src.id = sml.location_id
+                  JOIN stock_location dest ON dest.id = sml.location_dest_id
+                  LEFT JOIN stock_picking sp ON sp.id = sml.picking_id
+                  JOIN res_partner partner
+                    ON partner.id = COALESCE(sp.partner_id, sm.partner_id)
+                 WHERE sml.state = 'done'
+                   AND sm.state = 'done'
+                   AND sml.company_id = %(company)s
+                   AND %(subject)s
+                   AND (dest.usage = 'customer') != (src.usage = 'customer')
+                   AND (sml.picking_id IS NULL
+                        OR sml.picking_id NOT IN (SELECT picking_id
+                                                    FROM recall_returns))
+            ), traced AS (
+                SELECT moves.partner_id,
+                       moves.product_id,
+                       COALESCE(moves.lot_id, 0) AS lot_key,
+                       MAX(moves.lot_id) AS lot_id,
+                       SUM(moves.qty) AS qty,
+                       MAX(moves.delivered) AS delivered,
+                       (ARRAY_AGG(moves.sale_line_id
+                                  ORDER BY moves.delivered DESC NULLS LAST)
+                        FILTER (WHERE moves.sale_line_id IS NOT NULL))[1]
+                           AS sale_line_id
+                  FROM moves
+                 GROUP BY moves.partner_id, moves.product_id,
+                          COALESCE(moves.lot_id, 0)
+                HAVING SUM(moves.qty) > 0
+            ), upserted AS (
+                INSERT INTO aftersales_recall_line (
+                    recall_id, company_id, partner_id, product_id, lot_id,
+                    lot_key, qty_shipped, date_delivered, sale_line_id,
+                    sale_order_id, state, access_token, reminder_count,
+                    call_scheduled, qty_remaining, qty_returned, qty_disposed,
+                    create_uid, create_date, write_uid, write_date
+                )
+                SELECT %(recall)s, %(company)s, traced.partner_id,
+                       traced.product_id, traced.lot_id, traced.lot_key,
+                       traced.qty, traced.delivered, traced.sale_line_id,
+                       sol.order_id, 'pending', gen_random_uuid()::text, 0,
+                       FALSE, 0, 0, 0,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM traced
+                  LEFT JOIN sale_order_line sol ON sol.id = traced.sale_line_id
+                ON CONFLICT (recall_id, partner_id, product_id, lot_key)
+                DO UPDATE SET qty_shipped = EXCLUDED.qty_shipped,
+                              date_delivered = EXCLUDED.date_delivered,
+                              sale_line_id = EXCLUDED.sale_line_id,
+                              sale_order_id = EXCLUDED.sale_order_id,
+                              write_uid = EXCLUDED.write_uid,
+                              write_date = EXCLUDED.write_date
+                RETURNING id, (xmax = 0) AS inserted
+            ), dropped AS (
+                UPDATE aftersales_recall_line line
+                   SET qty_shipped = 0,
+                       write_uid = %(uid)s,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                 WHERE line.recall_id = %(recall)s
+                   AND line.qty_shipped != 0
+                   AND line.id NOT IN (SELECT id FROM upserted)
+                RETURNING line.id
+            )
+            SELECT (SELECT COUNT(*) FROM upserted WHERE inserted),
+                   (SELECT COUNT(*) FROM upserted WHERE NOT inserted),
+                   (SELECT COUNT(*) FROM dropped)
+            """,
+            recall=self.id,
+            company=self.company_id.id,
+            subject=subject,
+            uid=uid,
+        )
+
+    def _trace(self):
+        self.ensure_one()
+        self.env.cr.execute(self._trace_query())
+        added, updated, dropped = self.env.cr.fetchone()
+        self.message_post(
+            body=self.env._(
+                "Traced: %(added)s new customers, %(updated)s updated, "
+                "%(dropped)s no longer holding the goods.",
+                added=added,
+                updated=updated,
+                dropped=dropped,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return added, updated, dropped
+
+    def action_notify(self):
+        """Send the notice to every line not notified yet, exactly once."""
+        self._check_state(("open",))
+        self._check_group(
+            SUPERVISOR_GROUP,
+            self.env._("Only after-sales supervisors can send recall notices."),
+        )
+        return self.env["aftersales.recall.line"]._notify_pending(self.ids)
+
+    def action_quarantine(self):
+        """Move the recalled lots still on hand to the quarantine location of
+        their warehouse, so that no more of them ships."""
+        self._check_state(("draft", "open"))
+        self._check_group(
+            SUPERVISOR_GROUP,
+            self.env._("Only after-sales supervisors can quarantine stock."),
+        )
+        Picking = self.env["stock.picking"].sudo()
+        for recall in self:
+            quants = self.env["stock.quant"].sudo().search(recall._stock_quant_domain())
+            if not quants:
+                continue
+            by_warehouse = defaultdict(lambda: self.env["stock.quant"].sudo())
+            for quant in quants:
+                by_warehouse[quant.location_id.warehouse_id] |= quant
+            pickings = Picking
+            for warehouse, wh_quants in by_warehouse.items():
+                pickings |= recall._quarantine_transfer(warehouse, wh_quants)
+            recall.quarantine_picking_ids = [Command.link(p.id) for p in pickings]
+            recall.message_post(
+                body=self.env._(
+                    "Stock put in quarantine: %(pickings)s.",
+                    pickings=", ".join(pickings.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _quarantine_transfer(self, warehouse, quants):
+        """One done internal transfer of ``quants`` to the quarantine."""
+        self.ensure_one()
+        if not warehouse:
+            raise UserError(
+                self.env._(
+                    "Stock of the recall is in a location outside any warehouse: "
+                    "move it by hand."
+                )
+            )
+        quarantine = self.env["stock.location"]._aftersales_quarantine_location(
+            warehouse
+        )
+        picking_type = warehouse.int_type_id
+        picking = (
+            self.env["stock.picking"]
+            .sudo()
+            .create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": quarantine.id,
+                    "origin": self.name,
+                    "company_id": self.company_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.name,
+                                "product_id": quant.product_id.id,
+                                "product_uom": quant.product_id.uom_id.id,
+                                "product_uom_qty": quant.quantity,
+                                "location_id": quant.location_id.id,
+                                "location_dest_id": quarantine.id,
+                                "company_id": self.company_id.id,
+                            }
+                        )
+                        for quant in quants
+                    ],
+                }
+            )
+        )
+        # done below with the quants' own lots: deliveries that reserved them
+        # lose the reservation (stock.move.line._action_done frees it)
+        picking.action_confirm()
+        for move, quant in zip(picking.move_ids, quants, strict=True):
+            move.move_line_ids.unlink()
+            self.env["stock.move.line"].sudo().create(
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": quant.product_id.id,
+                    "product_uom_id": quant.product_id.uom_id.id,
+                    "lot_id": quant.lot_id.id,
+                    "package_id": quant.package_id.id,
+                    "quantity": quant.quantity,
+                    "location_id": quant.location_id.id,
+                    "location_dest_id": quarantine.id,
+                }
+            )
+        picking.move_ids.picked = True
+        picking._action_done()
+        return picking
+
+    def action_close(self):
+        self._check_state(("open", "closed"))
+        self._check_group(
+            MANAGER_GROUP,
+            self.env._("Only after-sales managers can close a recall."),
+        )
+        todo = self.filtered(lambda recall: recall.state == "open")
+        if any(not (recall.effectiveness_note or "").strip() for recall in todo):
+            raise UserError(
+                self.env._(
+                    "Record the effectiveness check (how you verified that the "
+                    "customers were reached and the goods recovered) before "
+                    "closing the recall."
+                )
+            )
+        todo.write({"state": "closed", "date_closed": fields.Datetime.now()})
+        todo.activity_unlink(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_cancel(self):
+        self._check_state(("draft", "open", "cancelled"))
+        self._check_group(
+            MANAGER_GROUP,
+            self.env._("Only after-sales managers can cancel a recall."),
+        )
+        self.filtered(lambda recall: recall.state != "cancelled").write(
+            {"state": "cancelled"}
+        )
+        return True
+
+    def _action_view(self, records, name):
+        action = {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": records._name,
+            "domain": [("id", "in", records.ids)],
+            "view_mode": "list,form",
+        }
+        if len(records) == 1:
+            action.update(view_mode="form", res_id=records.id, views=[(False, "form")])
+        return action
+
+    def action_view_lines(self):
+        """Every customer of the recall, to filter, group and export (XLSX)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customers of %(recall)s", recall=self.name),
+            "res_model": "aftersales.recall.line",
+            "domain": [("recall_id", "=", self.id)],
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "context": {"create": False},
+        }
+
+    def action_view_rmas(self):
+        self.ensure_one()
+        return self._action_view(self.line_ids.rma_id, self.env._("Returns"))
+
+    def action_view_cases(self):
+        self.ensure_one()
+        return self._action_view(
+            self.case_ids | self.line_ids.case_ids, self.env._("Cases")
+        )
+
+    def action_view_quarantine(self):
+        self.ensure_one()
+        return self._action_view(
+            self.quarantine_picking_ids, self.env._("Quarantine Transfers")
+        )
+
+    def _get_formview_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _start_for(self, products, lots, company, alert=None, reason=None, hazard=None):
+        """The open or draft recall of exactly these goods, or a new one."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "in", ("draft", "open")),
+        ]
+        if alert:
+            existing = self.search(domain + [("alert_id", "=", alert.id)], limit=1)
+            if existing:
+                return existing
+        for recall in self.search(domain):
+            if recall.lot_ids == lots and (lots or recall.product_ids == products):
+                return recall
+        return self.create(
+            {
+                "company_id": company.id,
+                "alert_id": alert.id if alert else False,
+                "product_ids": [Command.set((products | lots.product_id).ids)],
+                "lot_ids": [Command.set(lots.ids)],
+                "case_ids": [Command.set(alert.case_ids.ids)] if alert else [],
+                "reason": reason
+                or self.env._(
+                    "Recall of %(goods)s.",
+                    goods=", ".join((lots or products).mapped("display_name")),
+                ),
+                "hazard": hazard or "high",
+            }
+        )
+
+    @api.model
+    def _cron_send_notices(self, batch_size=500):
+        """Recall: send notices and reminders, one batch per run; the cron
+        runs again at once while work remains (see ir.cron._notify_progress).
+        Safe on several workers: each takes the lines others have not locked."""
+        Line = self.env["aftersales.recall.line"]
+        done = Line._notify_pending(None, limit=batch_size)
+        left = batch_size - done
+        if left > 0:
+            done += Line._send_reminders(limit=left)
+        if batch_size - done > 0:
+            Line._schedule_calls(limit=batch_size - done)
+        remaining = Line.search_count(Line._pending_domain()) + Line.search_count(
+            Line._reminder_domain()
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+
+class AftersalesRecallLine(models.Model):
+    _name = "aftersales.recall.line"
+    _description = "Product Recall Customer"
+    _inherit = ["portal.mixin"]
+    _order = "recall_id, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    recall_id = fields.Many2one(
+        "aftersales.recall",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
+    recall_state = fields.Selection(related="recall_id.state", string="Recall Status")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial Number", index="btree_not_null"
+    )
+    lot_key = fields.Integer(
+        required=True,
+        default=0,
+        help="The lot id, 0 without lot: keeps one line per customer, product "
+        "and lot (a NULL lot would not be unique).",
+    )
+    qty_shipped = fields.Float(
+        string="Shipped", digits="Product Unit of Measure", readonly=True
+    )
+    date_delivered = fields.Datetime(string="Last Delivery", readonly=True)
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sales Order Line", readonly=True
+    )
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("notified", "Notified"),
+            ("acknowledged", "Acknowledged"),
+            ("returned", "Returned"),
+            ("disposed", "Disposed"),
+            ("unreachable", "Unreachable"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+        copy=False,
+    )
+    notified_date = fields.Datetime(string="Notified on", readonly=True, copy=False)
+    reminder_count = fields.Integer(readonly=True, copy=False)
+    reminder_date = fields.Datetime(string="Last Reminder", readonly=True, copy=False)
+    call_scheduled = fields.Boolean(readonly=True, copy=False)
+    acknowledged_date = fields.Datetime(
+        string="Acknowledged on", readonly=True, copy=False
+    )
+    qty_remaining = fields.Float(
+        string="Still Held",
+        digits="Product Unit of Measure",
+        copy=False,
+        help="What the customer says they still have.",
+    )
+    choice = fields.Selection(
+        [("return", "Return"), ("dispose", "Dispose")], copy=False
+    )
+    rma_id = fields.Many2one(
+        "aftersales.rma",
+        string="Return",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    case_ids = fields.Many2many(
+        "aftersales.case",
+        "aftersales_recall_line_case_rel",
+        "line_id",
+        "case_id",
+        string="Pet-health Cases",
+        copy=False,
+    )
+    qty_returned = fields.Float(
+        string="Returned",
+        compute="_compute_recovered",
+        store=True,
+        digits="Product Unit of Measure",
+    )
+    qty_disposed = fields.Float(
+        string="Disposed",
+        compute="_compute_recovered",
+        store=True,
+        digits="Product Unit of Measure",
+    )
+
+    _sql_constraints = [
+        (
+            "recall_partner_product_lot_unique",
+            "UNIQUE(recall_id, partner_id, product_id, lot_key)",
+            "A customer appears once per product and lot in a recall.",
+        ),
+        (
+            "qty_remaining_positive",
+            "CHECK(qty_remaining >= 0)",
+            "The quantity still held cannot be negative.",
+        ),
+    ]
+
+    @api.depends(
+        "rma_id.state",
+        "rma_id.return_method",
+        "rma_id.line_ids.received_qty",
+        "rma_id.line_ids.inspection_result",
+    )
+    def _compute_recovered(self):
+        for line in self:
+            rma = line.rma_id
+            qty = 0.0
+            if rma.state in ("received", "done"):
+                qty = sum(
+                    rma.line_ids.filtered(
+                        lambda rl, line=line: rl.product_id == line.product_id
+                    ).mapped("received_qty")
+                )
+            line.qty_returned = qty if rma.return_method != "dispose" else 0.0
+            line.qty_disposed = qty if rma.return_method == "dispose" else 0.0
+
+    def _compute_access_url(self):
+        for line in self:
+            line.access_url = f"/my/recall/{line.id}"
+
+    @api.depends("partner_id", "product_id", "lot_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = " - ".join(
+                name
+                for name in (
+                    line.partner_id.display_name,
+                    line.product_id.display_name,
+                    line.lot_id.name,
+                )
+                if name
+            )
+
+    # ------------------------------------------------------------
+    # NOTICES
+    # ------------------------------------------------------------
+
+    @api.model
+    def _pending_domain(self):
+        return [("state", "=", "pending"), ("recall_id.state", "=", "open")]
+
+    @api.model
+    def _lock_lines(self, where, limit=None):
+        """Ids of lines matching ``where``, locked for this transaction; lines
+        another transaction holds are skipped: it is notifying them."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT line.id
+                  FROM aftersales_recall_line line
+                  JOIN aftersales_recall recall ON recall.id = line.recall_id
+                 WHERE recall.state = 'open' AND %s
+                 ORDER BY line.id
+                 %s
+                   FOR UPDATE OF line SKIP LOCKED
+                """,
+                where,
+                SQL("LIMIT %s", limit) if limit else SQL(""),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _notify_pending(self, recall_ids=None, limit=None):
+        """Notify the pending lines of ``recall_ids`` (all open recalls when
+        None), each once. Returns how many were notified."""
+        where = SQL("line.state = 'pending'")
+        if recall_ids:
+            where = SQL("%s AND line.recall_id IN %s", where, tuple(recall_ids))
+        ids = self._lock_lines(where, limit=limit)
+        if not ids:
+            return 0
+        # the row locks are the check: re-read the state under the lock
+        lines = self.sudo().browse(ids)
+        lines.invalidate_recordset(["state"])
+        lines = lines.filtered(lambda line: line.state == "pending")
+        reachable = lines.filtered(lambda line: line.partner_id.email)
+        unreachable = lines - reachable
+        now = fields.Datetime.now()
+        for recall, recall_lines in reachable.grouped("recall_id").items():
+            template = recall.notice_template_id or self.env.ref(
+                "pet_aftersales.mail_template_recall_notice"
+            )
+            recall_lines._send_template(template)
+        reachable.write({"state": "notified", "notified_date": now})
+        if unreachable:
+            unreachable.write({"state": "unreachable"})
+            unreachable._schedule_call_activities(
+                self.env._("No e-mail address: call the customer about the recall.")
+            )
+        return len(lines)
+
+    def _send_template(self, template):
+        """Queue ``template`` for each line, in its customer's language."""
+        for line in self:
+            line._portal_ensure_token()
+        template.sudo().send_mail_batch(self.ids, force_send=False)
+        self.env["mail.thread"]._aftersales_wake_mail_queue()
+
+    @api.model
+    def _reminder_domain(self):
+        Company = self.env["res.company"]
+        days = Company.browse(self.env.company.id).aftersales_recall_reminder_days or 3
+        return [
+            ("state", "=", "notified"),
+            ("reminder_count", "=", 0),
+            ("recall_id.state", "=", "open"),
+            ("notified_date", "<=", fields.Datetime.now() - timedelta(days=days)),
+        ]
+
+    @api.model
+    def _send_reminders(self, limit=None):
+        """One reminder to customers who did not answer the notice after the
+        company's reminder days."""
+        now = fields.Datetime.now()
+        ids = []
+        companies = self.env["res.company"].sudo().search([])
+        for company in companies:
+            days = company.aftersales_recall_reminder_days
+            if days <= 0:
+                continue
+            ids += self._lock_lines(
+                SQL(
+                    "line.state = 'notified' AND line.reminder_count = 0 "
+                    "AND recall.company_id = %s AND line.notified_date <= %s",
+                    company.id,
+                    now - timedelta(days=days),
+                ),
+                limit=limit and limit - len(ids),
+            )
+            if limit and len(ids) >= limit:
+                break
+        if not ids:
+            return 0
+        lines = self.sudo().browse(ids)
+        lines.invalidate_recordset(["state", "reminder_count"])
+        lines = lines.filtered(
+            lambda line: line.state == "notified" and not line.reminder_count
+        )
+        lines._send_template(
+            self.env.ref("pet_aftersales.mail_template_recall_reminder")
+        )
+        lines.write({"reminder_count": 1, "reminder_date": now})
+        return len(lines)
+
+    @api.model
+    def _schedule_calls(self, limit=None):
+        """An activity "call the customer" for the recall's responsible when
+        the customer still did not answer the company's call days after the
+        notice."""
+        now = fields.Datetime.now()
+        lines = self.browse()
+        for company in self.env["res.company"].sudo().search([]):
+            days = company.aftersales_recall_call_days
+            if days <= 0:
+                continue
+            lines |= self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "notified"),
+                    ("call_scheduled", "=", False),
+                    ("recall_id.state", "=", "open"),
+                    ("notified_date", "<=", now - timedelta(days=days)),
+                ],
+                limit=limit,
+            )
+        lines._schedule_call_activities(
+            self.env._("No answer to the recall notice: call the customer.")
+        )
+        return len(lines)
+
+    def _schedule_call_activities(self, note):
+        for line in self:
+            recall = line.recall_id
+            recall.activity_schedule(
+                "pet_aftersales.mail_activity_type_recall_call",
+                summary=self.env._(
+                    "Call %(customer)s about recall %(recall)s",
+                    customer=line.partner_id.display_name,
+                    recall=recall.name,
+                ),
+                note=note
+                + " "
+                + (line.partner_id.phone or line.partner_id.mobile or ""),
+                user_id=(recall.user_id or self.env.user).id,
+            )
+        self.write({"call_scheduled": True})
+
+    # ------------------------------------------------------------
+    # CUSTOMER ANSWERS (portal)
+    # ------------------------------------------------------------
+
+    def _portal_acknowledge(self, qty_remaining):
+        """The customer read the notice and says how many units they still
+        have. Acknowledged once: later answers only update the quantity while
+        nothing was chosen yet."""
+        self.ensure_one()
+        if self.recall_id.state != "open":
+            raise UserError(self.env._("This recall is closed."))
+        if qty_remaining < 0 or qty_remaining > self.qty_shipped:
+            raise UserError(
+                self.env._(
+                    "Enter how many units you still have, between 0 and "
+                    "%(shipped)s.",
+                    shipped=int(self.qty_shipped)
+                    if self.qty_shipped == int(self.qty_shipped)
+                    else self.qty_shipped,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM aftersales_recall_line WHERE id = %s FOR UPDATE",
+                self.id,
+            )
+        )
+        self.invalidate_recordset()
+        if self.choice:
+            return False
+        vals = {"qty_remaining": qty_remaining}
+        if self.state in ("pending", "notified", "unreachable"):
+            vals.update(state="acknowledged", acknowledged_date=fields.Datetime.now())
+        self.write(vals)
+        return True
+
+    def _portal_choose(self, choice, resolution="refund", attachment_ids=None):
+        """Return or dispose of what the customer still has: one return
+        authorization per line, whatever the number of clicks."""
+        self.ensure_one()
+        if choice not in ("return", "dispose"):
+            raise UserError(self.env._("Choose to return or to dispose of the goods."))
+        if resolution not in ("refund", "exchange"):
+            raise UserError(self.env._("Choose a refund or an exchange."))
+        if self.state not in ANSWERED_STATES:
+            raise UserError(self.env._("Acknowledge the notice first."))
+        if self.rma_id:
+            return self.rma_id
+        if not self.qty_remaining:
+            raise UserError(
+                self.env._(
+                    "You have no units left: there is nothing to return or dispose of."
+                )
+            )
+        if choice == "dispose" and self.company_id.aftersales_recall_dispose_photo:
+            if not attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "Add a photo of the disposed product: we need it to "
+                        "refund you."
+                    )
+                )
+        if not self.sale_line_id:
+            raise UserError(
+                self.env._(
+                    "We could not find the order of these goods: please contact us."
+                )
+            )
+        returnable = self.sale_line_id.sudo()._aftersales_returnable_qty()
+        qty = min(self.qty_remaining, returnable.get(self.sale_line_id.id, 0.0))
+        if qty <= 0:
+            raise UserError(
+                self.env._("These goods are already being returned: see your returns.")
+            )
+        reason = self.env.ref("pet_aftersales.aftersales_return_reason_recall")
+        rma = (
+            self.env["aftersales.rma"]
+            .sudo()
+            ._portal_create(
+                self.partner_id,
+                self.sale_order_id,
+                [
+                    {
+                        "sale_line_id": self.sale_line_id.id,
+                        "quantity": qty,
+                        "lot_id": self.lot_id.id,
+                        "original_packaging": False,
+                    }
+                ],
+                reason,
+                return_method="dispose" if choice == "dispose" else "ship",
+                description=self.env._(
+                    "Recall %(recall)s: %(choice)s.",
+                    recall=self.recall_id.name,
+                    choice=dict(
+                        self._fields["choice"]._description_selection(self.env)
+                    )[choice],
+                ),
+                attachment_ids=attachment_ids,
+            )
+        )
+        rma.write({"resolution": resolution, "shipping_paid_by": "company"})
+        self.write({"choice": choice, "rma_id": rma.id})
+        return rma
+
+    def _portal_report_illness(self, description):
+        """Open a pet-health case for the customer, linked to the recall."""
+        self.ensure_one()
+        description = (description or "").strip()
+        if not description:
+            raise UserError(self.env._("Tell us what happened to your pet."))
+        category = (
+            self.env["aftersales.category"]
+            .sudo()
+            .search([("code", "=", "pet_health")], limit=1)
+        )
+        case = (
+            self.env["aftersales.case"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._(
+                        "Pet fell ill: %(product)s (recall %(recall)s)",
+                        product=self.product_id.display_name,
+                        recall=self.recall_id.name,
+                    ),
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "channel": "portal",
+                    "category_id": category.id,
+                    "product_id": self.product_id.id,
+                    "lot_id": self.lot_id.id,
+                    "sale_order_id": self.sale_order_id.id,
+                    "description": description,
+                }
+            )
+        )
+        self.sudo().case_ids = [Command.link(case.id)]
+        return case
+
+    @api.model
+    def _sync_from_rmas(self, rmas):
+        """A finished return closes its recall line: returned or disposed."""
+        lines = self.sudo().search([("rma_id", "in", rmas.ids)])
+        for line in lines:
+            if line.rma_id.state == "done" and line.state == "acknowledged":
+                line.state = (
+                    "disposed" if line.rma_id.return_method == "dispose" else "returned"
+                )
