@@ -83,14 +83,18 @@ def customer(url, index, stop, rec):
     while not stop.is_set():
         rec.timed("/my", lambda: session.get(f"{url}/my", timeout=30))
         think(rng, stop)
-        listing = rec.timed("/my/cases", lambda: session.get(f"{url}/my/cases", timeout=30))
+        listing = rec.timed(
+            "/my/cases", lambda: session.get(f"{url}/my/cases", timeout=30)
+        )
         think(rng, stop)
         ids = CASE_LINK.findall(listing.text) if listing is not None else []
         if ids:
             case_id = rng.choice(ids)
             rec.timed(
                 "/my/cases/<id>",
-                lambda: session.get(f"{url}/my/cases/{case_id}", timeout=30),
+                lambda case_id=case_id: session.get(
+                    f"{url}/my/cases/{case_id}", timeout=30
+                ),
             )
             think(rng, stop)
         rec.timed("/my/returns", lambda: session.get(f"{url}/my/returns", timeout=30))
@@ -111,7 +115,12 @@ def agent(url, index, stop, rec):
             json={
                 "jsonrpc": "2.0",
                 "method": "call",
-                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs,
+                },
             },
             timeout=30,
         )
@@ -125,8 +134,11 @@ def agent(url, index, stop, rec):
                 [[["is_closed", "=", False]]],
                 {
                     "specification": {
-                        "reference": {}, "name": {}, "partner_id": {"fields": {"display_name": {}}},
-                        "stage_id": {"fields": {"display_name": {}}}, "sla_status": {},
+                        "reference": {},
+                        "name": {},
+                        "partner_id": {"fields": {"display_name": {}}},
+                        "stage_id": {"fields": {"display_name": {}}},
+                        "sla_status": {},
                     },
                     "limit": 80,
                 },
@@ -138,11 +150,17 @@ def agent(url, index, stop, rec):
             case_id = records[index % len(records)]["id"]
             rec.timed(
                 "rpc case form",
-                lambda: call(
+                lambda case_id=case_id: call(
                     "aftersales.case",
                     "web_read",
                     [[case_id]],
-                    {"specification": {"name": {}, "description": {}, "message_ids": {}}},
+                    {
+                        "specification": {
+                            "name": {},
+                            "description": {},
+                            "message_ids": {},
+                        }
+                    },
                 ),
             )
             think(rng, stop)
@@ -184,7 +202,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=15)
     parser.add_argument(
-        "--think", type=float, default=1.0,
+        "--think",
+        type=float,
+        default=1.0,
         help="mean think time between a person's clicks (0: back to back)",
     )
     parser.add_argument("--p95-ms", type=float, default=300.0)
@@ -232,14 +252,18 @@ def main():
         p95 = percentile(times, 0.95)
         print(
             f"{route:<18} {len(rec.times.get(route, [])):>6} "
-            f"{statistics.median(times):>8.0f} {p95:>8.0f} {percentile(times, 0.99):>8.0f}"
+            f"{statistics.median(times):>8.0f} {p95:>8.0f} "
+            f"{percentile(times, 0.99):>8.0f}"
         )
         if route.startswith("/my") and p95 > args.p95_ms:
             slow.append(route)
     for route, details in rec.errors.items():
         print(f"  errors on {route}: {sorted(set(details))[:5]}")
     if errors or slow:
-        print(f"FAILED: {errors} errors; p95 above {args.p95_ms:.0f} ms on {slow or 'none'}")
+        print(
+            f"FAILED: {errors} errors; "
+            f"p95 above {args.p95_ms:.0f} ms on {slow or 'none'}"
+        )
         sys.exit(1)
 
 

@@ -40,7 +40,10 @@ users = Users.create(
 )
 partners = users.partner_id
 env["pet.profile"].create(  # noqa: F821
-    [{"name": f"Pet {i}", "partner_id": p.id, "species": "cat"} for i, p in enumerate(partners)]
+    [
+        {"name": f"Pet {i}", "partner_id": p.id, "species": "cat"}
+        for i, p in enumerate(partners)
+    ]
 )
 env["aftersales.case"].create(  # noqa: F821
     [
@@ -58,7 +61,9 @@ orders = env["sale.order"].create(  # noqa: F821
     [
         {
             "partner_id": p.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": 2})
+            ],
         }
         for p in partners
     ]

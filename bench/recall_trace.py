@@ -68,7 +68,8 @@ def load(env):
                 WITH moves AS (
                     INSERT INTO stock_move (name, company_id, product_id,
                            product_uom, product_uom_qty, product_qty, quantity,
-                           location_id, location_dest_id, partner_id, state, procure_method, date, picked,
+                           location_id, location_dest_id, partner_id, state,
+                           procure_method, date, picked,
                            create_uid, write_uid, create_date, write_date)
                     SELECT 'Bench recall', %(company)s, %(product)s, %(uom)s,
                            CASE WHEN %(dest)s = %(stock)s THEN 1 ELSE 3 END,

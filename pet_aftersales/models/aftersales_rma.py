@@ -469,11 +469,17 @@ class AftersalesRma(models.Model):
         if not todo:
             return
         Team = self.env["aftersales.team"].sudo()
-        cases = self.env["aftersales.case"].sudo().browse(
-            {vals["case_id"] for vals in todo if vals.get("case_id")}
+        cases = (
+            self.env["aftersales.case"]
+            .sudo()
+            .browse({vals["case_id"] for vals in todo if vals.get("case_id")})
         )
-        orders = self.env["sale.order"].sudo().browse(
-            {vals["sale_order_id"] for vals in todo if vals.get("sale_order_id")}
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .browse(
+                {vals["sale_order_id"] for vals in todo if vals.get("sale_order_id")}
+            )
         )
         default_teams = {}
         by_team = defaultdict(list)

@@ -221,4 +221,6 @@ class TestCaseSaleOrderAccess(AftersalesCaseCommon):
         for role in ("Agent", "Supervisor", "Manager"):
             self.assertIn(role, role_field["help"])
         self.assertIn("Inventory / User", role_field["help"])
-        self.assertIn("without any Sales, Inventory or Invoicing role", role_field["help"])
+        self.assertIn(
+            "without any Sales, Inventory or Invoicing role", role_field["help"]
+        )

@@ -365,12 +365,13 @@ class TestReports(AftersalesCommon):
         # the same figure as Satisfaction Analysis over the same period, as
         # the manager of that company reads them
         self.manager.company_ids |= company
-        manager_env = self.env(user=self.manager, context={"allowed_company_ids": company.ids})
+        manager_env = self.env(
+            user=self.manager, context={"allowed_company_ids": company.ids}
+        )
         action = overview.with_env(manager_env).action_open_satisfaction_analysis()
         self.assertEqual(action["res_model"], "aftersales.feedback.report")
-        [[count, satisfied]] = (
-            manager_env["aftersales.feedback.report"]
-            ._read_group(action["domain"], [], ["__count", "satisfied_rate:avg"])
+        [[count, satisfied]] = manager_env["aftersales.feedback.report"]._read_group(
+            action["domain"], [], ["__count", "satisfied_rate:avg"]
         )
         self.assertEqual(count, overview.rated_case_count)
         self.assertAlmostEqual(satisfied, overview.satisfaction_rate)
@@ -439,4 +440,3 @@ class TestReportTour(HttpCase):
         """The demo manager finds Case Analysis under Reporting, with the
         demo history per team, in a real browser."""
         self.start_tour("/odoo", "pet_aftersales_case_analysis", login="asmanager")
-

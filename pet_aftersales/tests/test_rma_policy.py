@@ -111,9 +111,7 @@ class TestRmaPolicy(RmaCommon):
             # still judged on the day it was submitted
             self.assertIn("within the 7-day return period", rma_agent.policy_message)
         self.assertEqual(
-            rma_agent.search_count(
-                [("id", "=", rma.id), ("policy_ok", "=", False)]
-            ),
+            rma_agent.search_count([("id", "=", rma.id), ("policy_ok", "=", False)]),
             0,
             "the Outside Policy filter no longer lists it",
         )

@@ -201,8 +201,6 @@ class TestRmaPortalOwner(PortalFixture, HttpCase):
             self.assertFalse(rma.user_id.share)
 
     def test_manual_team_gives_it_to_the_team_leader(self):
-        self.team.write(
-            {"assignment_method": "manual", "user_id": self.agents[1].id}
-        )
+        self.team.write({"assignment_method": "manual", "user_id": self.agents[1].id})
         self.authenticate("portal", "portal")
         self.assertEqual(self._portal_return().user_id, self.agents[1])
