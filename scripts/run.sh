@@ -61,6 +61,7 @@ cat >&2 <<MSG
   Demo logins:  admin / admin            (administrator, after-sales manager)
                 asmanager / asmanager    (after-sales manager)
                 agent / agent            (after-sales agent)
+                liwei / liwei            (second agent of the round-robin team)
                 portal / portal          (customer, portal at /my)
   Stop with Ctrl-C; 'make stop' stops PostgreSQL.
 

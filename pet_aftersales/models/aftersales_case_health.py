@@ -38,9 +38,9 @@ class AftersalesCase(models.Model):
             ("paid", "Paid"),
         ],
         string="Vet Cost Claim",
-        compute="_compute_vet_claim_state",
-        store=True,
-        readonly=False,
+        default="none",
+        required=True,
+        readonly=True,
         copy=False,
         index=True,
         tracking=True,
@@ -64,12 +64,25 @@ class AftersalesCase(models.Model):
     authority_report_date = fields.Date(string="Report Date", tracking=True)
     authority_report_ref = fields.Char(string="Report Reference", tracking=True)
 
-    @api.depends("vet_claim_amount")
-    def _compute_vet_claim_state(self):
-        for case in self:
-            if case.vet_claim_state in ("approved", "rejected", "paid"):
-                continue
-            case.vet_claim_state = "claimed" if case.vet_claim_amount > 0 else "none"
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if (vals.get("vet_claim_amount") or 0) > 0:
+                vals.setdefault("vet_claim_state", "claimed")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """A claimed amount puts the claim up for decision, until decided."""
+        if "vet_claim_amount" not in vals or "vet_claim_state" in vals:
+            return super().write(vals)
+        undecided = self.filtered(
+            lambda case: case.vet_claim_state in ("none", "claimed")
+        )
+        res = super().write(vals)
+        if undecided:
+            state = "claimed" if (vals["vet_claim_amount"] or 0) > 0 else "none"
+            super(AftersalesCase, undecided).write({"vet_claim_state": state})
+        return res
 
     @api.constrains(
         "symptom_onset_date",
