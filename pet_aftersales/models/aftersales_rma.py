@@ -75,6 +75,11 @@ class AftersalesRma(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+    pet_deceased = fields.Boolean(
+        compute="_compute_pet_deceased",
+        help="The return is about a pet that passed away: it may be refunded "
+        "without the goods coming back.",
+    )
     origin_rma_id = fields.Many2one(
         "aftersales.rma",
         string="Previous Return",
@@ -256,6 +261,11 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("case_id.pet_id.deceased_date")
+    def _compute_pet_deceased(self):
+        for rma in self:
+            rma.pet_deceased = bool(rma.case_id.pet_id.deceased_date)
 
     @api.depends("sale_order_id")
     def _compute_company_id(self):
@@ -1234,6 +1244,39 @@ class AftersalesRma(models.Model):
             scrap.action_validate()
         if scraps:
             self.scrap_ids = [Command.link(scrap.id) for scrap in scraps]
+
+    # ------------------------------------------------------------
+    # DECEASED PET
+    # ------------------------------------------------------------
+
+    def action_refund_without_return(self):
+        """The pet the goods were for passed away: nobody asks a grieving
+        customer to pack and ship pet food back. The return becomes a
+        disposal: no receipt, the approved quantity is refunded at Done."""
+        for rma in self:
+            if not rma.case_id.pet_id.deceased_date:
+                raise UserError(
+                    self.env._(
+                        "Return %(rma)s is not about a pet that passed away: "
+                        "the goods come back as usual.",
+                        rma=rma.name,
+                    )
+                )
+        self._check_state(("draft", "submitted", "approved"))
+        todo = self.filtered(lambda rma: rma.return_method != "dispose")
+        approved = todo.filtered(lambda rma: rma.state == "approved")
+        approved._cancel_open_receipts()
+        todo.write({"return_method": "dispose"})
+        approved._accept_disposal()
+        for rma in todo:
+            rma.message_post(
+                body=self.env._(
+                    "%(pet)s passed away: refund without return.",
+                    pet=rma.case_id.pet_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     # ------------------------------------------------------------
     # FEEDBACK HOOKS (aftersales.feedback.mixin)

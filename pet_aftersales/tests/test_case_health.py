@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import AftersalesCaseCommon
+from .rma_common import RmaCommon
 from .test_portal_security import PortalFixture
 
 
@@ -244,3 +245,45 @@ class TestDeceasedPetPortal(PortalFixture, HttpCase):
         )
         # the customer sees the pet in memory on My Pets
         self.assertIn("In memory", self.url_open("/my/pets").text)
+
+
+@tagged("post_install", "-at_install")
+class TestDeceasedPetReturn(RmaCommon):
+    """A return of food for a pet that passed away is refunded without the
+    goods coming back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pet = cls.env["pet.profile"].create(
+            {"name": "Coco", "partner_id": cls.customer.id, "species": "dog"}
+        )
+        cls.case = cls.env["aftersales.case"].create(
+            {
+                "name": "Food no longer needed",
+                "partner_id": cls.customer.id,
+                "pet_id": cls.pet.id,
+            }
+        )
+
+    def test_supervisor_refunds_without_return_after_approval(self):
+        rma = self._make_rma(qty=2.0, lot=self.lot_a)
+        rma.case_id = self.case
+        rma.with_user(self.agent).action_submit()
+        if rma.state == "submitted":
+            rma.with_user(self.supervisor).action_approve()
+        self.assertTrue(rma.picking_ids, "a receipt is waiting for the goods")
+        # not before the pet passed away
+        with self.assertRaises(UserError):
+            rma.with_user(self.supervisor).action_refund_without_return()
+        self.pet.with_user(self.agent).deceased_date = date.today()
+        self.assertTrue(rma.pet_deceased)
+        rma.with_user(self.supervisor).action_refund_without_return()
+        self.assertEqual(rma.return_method, "dispose")
+        self.assertEqual(set(rma.picking_ids.mapped("state")), {"cancel"})
+        self.assertEqual(rma.state, "received")
+        rma.with_user(self.supervisor).action_done()
+        self.assertEqual(rma.state, "done")
+        refund = rma.refund_move_ids
+        self.assertEqual(len(refund), 1)
+        self.assertEqual(refund.invoice_line_ids.quantity, 2.0)
