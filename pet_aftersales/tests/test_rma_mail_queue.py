@@ -93,17 +93,17 @@ class TestRmaMailQueue(RmaCommon):
         warm.with_user(self.supervisor).action_cancel()
         vals = self._rma_vals()
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 40, newest=41)):
+        with self.assertQueryCount(core_queries(self.env, 41, newest=42)):
             rma = self.env["aftersales.rma"].with_user(self.agent).create(vals)
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 64, newest=67)):
+        with self.assertQueryCount(core_queries(self.env, 66, newest=69)):
             rma.action_submit()
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 115, newest=117)):
+        with self.assertQueryCount(core_queries(self.env, 118, newest=121)):
             rma.with_user(self.supervisor).action_approve()
         self._receive(rma.sudo())
         rma.with_user(self.agent).line_ids.action_inspection_pass()
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 236, newest=246)):
+        with self.assertQueryCount(core_queries(self.env, 234, newest=244)):
             rma.with_user(self.supervisor).action_done()
         self.assertEqual(rma.refund_move_ids.state, "posted")

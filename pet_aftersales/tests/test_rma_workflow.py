@@ -375,12 +375,12 @@ class TestRmaWorkflow(RmaCommon):
         self.env.invalidate_all()
         # created by OdooBot: the default team's method picks the responsible
         # (+4: the order, the team, its members and method)
-        with self.assertQueryCount(__system__=core_queries(self.env, 43, newest=44)):
+        with self.assertQueryCount(__system__=core_queries(self.env, 44, newest=45)):
             rma = self.env["aftersales.rma"].create(vals)
         self.assertFalse(rma.user_id.share)
         self.assertNotEqual(rma.user_id, self.env.ref("base.user_root"))
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=core_queries(self.env, 48, newest=51)):
+        with self.assertQueryCount(__system__=core_queries(self.env, 50, newest=53)):
             rma.action_submit()
         self.assertTrue(rma.policy_ok, rma.policy_message)
         self.assertEqual(len(rma.line_ids), 50)
