@@ -99,11 +99,11 @@ class TestRmaMailQueue(RmaCommon):
         with self.assertQueryCount(core_queries(self.env, 66, newest=69)):
             rma.action_submit()
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 118, newest=121)):
+        with self.assertQueryCount(core_queries(self.env, 118, newest=120)):
             rma.with_user(self.supervisor).action_approve()
         self._receive(rma.sudo())
         rma.with_user(self.agent).line_ids.action_inspection_pass()
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 234, newest=244)):
+        with self.assertQueryCount(core_queries(self.env, 240, newest=250)):
             rma.with_user(self.supervisor).action_done()
         self.assertEqual(rma.refund_move_ids.state, "posted")
