@@ -9,6 +9,9 @@
     "website": "https://github.com/pet-aftersales/pet_aftersales",
     "depends": [
         "sale_management",
+        # auto-installed with sale_management; listed so that the sales
+        # order line below can fix how it computes its documents
+        "sale_pdf_quote_builder",
         "sale_stock",
         "survey",
         "loyalty",

@@ -182,6 +182,13 @@ class SaleOrder(models.Model):
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
+    # The sales order form reads this field (product documents' domain). The
+    # first 18.0 computes it as the user, and the product documents' "Visible
+    # at" field it filters on is for salespeople only: an after-sales agent
+    # could not open the sales order of a case. Later 18.0 computes it as
+    # superuser (it only lists ids); the floor gets the same.
+    available_product_document_ids = fields.Many2many(compute_sudo=True)
+
     def _aftersales_done_outgoing_moves(self):
         """Done moves that brought each line's goods to the customer (the last
         step of a multi-step route only), per line id."""
