@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -35,6 +36,28 @@ class ResPartner(models.Model):
         aggregator="avg",
         help="Average satisfaction score (0-100) of the customer's surveyed " "cases.",
     )
+
+    aftersales_unsatisfied = fields.Boolean(
+        string="Unsatisfied",
+        compute="_compute_aftersales_unsatisfied",
+        search="_search_aftersales_unsatisfied",
+        help="Rated, with an average satisfaction below the score that sends "
+        "a case back to second handling (Settings).",
+    )
+
+    @api.depends("csat_average")
+    @api.depends_context("company")
+    def _compute_aftersales_unsatisfied(self):
+        threshold = self.env.company.aftersales_csat_reopen_threshold
+        for partner in self:
+            partner.aftersales_unsatisfied = 0 < partner.csat_average < threshold
+
+    def _search_aftersales_unsatisfied(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Unsatisfied."))
+        threshold = self.env.company.aftersales_csat_reopen_threshold
+        domain = [("csat_average", ">", 0), ("csat_average", "<", threshold)]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     def _aftersales_count_by_commercial_partner(self, model):
         """Count records of ``model`` per partner, including its contacts."""

@@ -17,6 +17,7 @@ from . import test_sla_tour
 from . import test_case_flow
 from . import test_case_intake
 from . import test_case_access
+from . import test_customers
 from . import test_case_tour
 from . import test_feedback_survey
 from . import test_feedback_callback
