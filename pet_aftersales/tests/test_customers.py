@@ -5,7 +5,7 @@ from .common import AftersalesCaseCommon
 
 
 class TestCustomersList(AftersalesCaseCommon):
-    """After-sales > Customers > Customers: the partners the desk serves."""
+    """After-sales > Customers > Customer Overview: the partners the desk serves."""
 
     @classmethod
     def setUpClass(cls):
