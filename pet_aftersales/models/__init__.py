@@ -26,6 +26,7 @@ from . import stock_location
 from . import stock_lot
 from . import stock_picking
 from . import mail_thread
+from . import mail_activity_mixin
 from . import survey_user_input
 from . import loyalty_history
 from . import ir_attachment

@@ -1051,13 +1051,15 @@ class AftersalesCase(models.Model):
             date = case._get_callback_date()
             case.callback_date = date
             case.callback_done = False
-            case.activity_schedule(
+            case._aftersales_activity_schedule(
+                case.user_id or case.team_id.user_id or self.env.user,
+                lambda case, env: {
+                    "summary": env._(
+                        "Call the customer back about %(case)s", case=case.reference
+                    )
+                },
                 "pet_aftersales.mail_activity_type_callback",
                 date_deadline=date,
-                user_id=(case.user_id or case.team_id.user_id or self.env.user).id,
-                summary=self.env._(
-                    "Call the customer back about %(case)s", case=case.reference
-                ),
             )
 
     # ------------------------------------------------------------

@@ -325,15 +325,17 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 }
             )
             owner = record._aftersales_feedback_owner() or self.env.user
-            record.activity_schedule(
+            record._aftersales_activity_schedule(
+                owner,
+                lambda record, env: {
+                    "summary": env._("Satisfaction call-back"),
+                    "note": env._(
+                        "Call the customer back, check the problem is solved and "
+                        "record the satisfaction scores with the Call-back button."
+                    ),
+                },
                 activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
                 date_deadline=deadline,
-                summary=self.env._("Satisfaction call-back"),
-                note=self.env._(
-                    "Call the customer back, check the problem is solved and "
-                    "record the satisfaction scores with the Call-back button."
-                ),
-                user_id=owner.id,
             )
 
     @api.model
@@ -435,13 +437,18 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 )
             ).action_reopen()
         owner = self._aftersales_feedback_owner()
-        summary = self.env._("Customer not satisfied")
-        note = self.env._(
-            "Satisfaction score %(score)s/100 on %(record)s: handle the case again "
-            "and contact the customer.",
-            score=round(self.csat_score),
-            record=self.display_name,
-        )
+
+        def texts(record, env):
+            return {
+                "summary": env._("Customer not satisfied"),
+                "note": env._(
+                    "Satisfaction score %(score)s/100 on %(record)s: handle the "
+                    "case again and contact the customer.",
+                    score=round(self.csat_score),
+                    record=self.with_env(env).display_name,
+                ),
+            }
+
         target = case or self
         target._aftersales_second_handling_activities().action_feedback(
             feedback=self.env._("A new unhappy feedback replaces this to-do.")
@@ -451,14 +458,13 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 "pet_aftersales.mail_activity_type_second_handling",
                 raise_if_not_found=False,
             ) or self.env.ref("mail.mail_activity_data_todo")
-            target.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=summary,
-                note=note,
-                user_id=owner.id,
+            target._aftersales_activity_schedule(
+                owner, texts, activity_type_id=activity_type.id
             )
         else:
-            target.message_post(body=note, subtype_xmlid="mail.mt_note")
+            target.message_post(
+                body=texts(target, self.env)["note"], subtype_xmlid="mail.mt_note"
+            )
 
     # ------------------------------------------------------------
     # LOYALTY REWARD

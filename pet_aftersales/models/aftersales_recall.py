@@ -909,7 +909,9 @@ class AftersalesRecallLine(models.Model):
         if unreachable:
             unreachable.write({"state": "unreachable"})
             unreachable._schedule_call_activities(
-                self.env._("No e-mail address: call the customer about the recall.")
+                lambda env: env._(
+                    "No e-mail address: call the customer about the recall."
+                )
             )
         return len(lines)
 
@@ -988,24 +990,28 @@ class AftersalesRecallLine(models.Model):
                 limit=limit,
             )
         lines._schedule_call_activities(
-            self.env._("No answer to the recall notice: call the customer.")
+            lambda env: env._("No answer to the recall notice: call the customer.")
         )
         return len(lines)
 
     def _schedule_call_activities(self, note):
+        """A call to-do per line for the recall's owner; ``note(env)`` says
+        why, in the owner's language."""
         for line in self:
             recall = line.recall_id
-            recall.activity_schedule(
+            recall._aftersales_activity_schedule(
+                recall.user_id or self.env.user,
+                lambda recall, env, line=line: {
+                    "summary": env._(
+                        "Call %(customer)s about recall %(recall)s",
+                        customer=line.partner_id.display_name,
+                        recall=recall.name,
+                    ),
+                    "note": note(env)
+                    + " "
+                    + (line.partner_id.phone or line.partner_id.mobile or ""),
+                },
                 "pet_aftersales.mail_activity_type_recall_call",
-                summary=self.env._(
-                    "Call %(customer)s about recall %(recall)s",
-                    customer=line.partner_id.display_name,
-                    recall=recall.name,
-                ),
-                note=note
-                + " "
-                + (line.partner_id.phone or line.partner_id.mobile or ""),
-                user_id=(recall.user_id or self.env.user).id,
             )
         self.write({"call_scheduled": True})
 

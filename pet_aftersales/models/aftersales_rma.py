@@ -3,7 +3,13 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero, format_date
+from odoo.tools import (
+    SQL,
+    float_compare,
+    float_is_zero,
+    format_date,
+    format_datetime,
+)
 
 OPEN_STATES = ("draft", "submitted", "approved")
 GOODS_EDITABLE_STATES = ("draft", "submitted")
@@ -1322,15 +1328,22 @@ class AftersalesRma(models.Model):
                 for user in managers.filtered(
                     lambda u, rma=rma: rma.company_id in u.company_ids
                 ):
-                    rma.activity_schedule(
+                    rma._aftersales_activity_schedule(
+                        user,
+                        lambda rma, env: {
+                            "summary": env._("Overdue return review"),
+                            "note": env._(
+                                "Return %(rma)s was due for review on %(deadline)s.",
+                                rma=rma.name,
+                                deadline=format_datetime(
+                                    env,
+                                    rma.approve_deadline,
+                                    tz=env.context.get("tz"),
+                                    dt_format="short",
+                                ),
+                            ),
+                        },
                         "mail.mail_activity_data_todo",
-                        summary=self.env._("Overdue return review"),
-                        note=self.env._(
-                            "Return %(rma)s was due for review on %(deadline)s.",
-                            rma=rma.name,
-                            deadline=rma.approve_deadline,
-                        ),
-                        user_id=user.id,
                     )
                 rma.write({"review_escalated": True, "review_reminder_sent": True})
             elif not rma.review_reminder_sent:
@@ -1342,16 +1355,24 @@ class AftersalesRma(models.Model):
                     )[:1]
                 )
                 if reviewer:
-                    rma.activity_schedule(
+                    rma._aftersales_activity_schedule(
+                        reviewer,
+                        lambda rma, env: {
+                            "summary": env._("Review return request"),
+                            "note": env._(
+                                "Approve or reject return %(rma)s before "
+                                "%(deadline)s.",
+                                rma=rma.name,
+                                deadline=format_datetime(
+                                    env,
+                                    rma.approve_deadline,
+                                    tz=env.context.get("tz"),
+                                    dt_format="short",
+                                ),
+                            ),
+                        },
                         "mail.mail_activity_data_todo",
                         date_deadline=rma.approve_deadline.date(),
-                        summary=self.env._("Review return request"),
-                        note=self.env._(
-                            "Approve or reject return %(rma)s before %(deadline)s.",
-                            rma=rma.name,
-                            deadline=rma.approve_deadline,
-                        ),
-                        user_id=reviewer.id,
                     )
                 rma.review_reminder_sent = True
         remaining = self.search_count(

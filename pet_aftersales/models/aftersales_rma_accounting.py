@@ -191,15 +191,16 @@ class AftersalesRma(models.Model):
                 self._refund_payment(invoice, refund)
             else:
                 self._schedule_accountant_activity(
-                    refund,
-                    summary=self.env._("Post credit note of %(rma)s", rma=self.name),
-                    note=self.env._(
-                        "The credit note of return %(rma)s waits for you as a "
-                        "draft: check it, post it and refund what the customer "
-                        "paid on %(invoice)s.",
-                        rma=self.name,
-                        invoice=invoice.name,
-                    ),
+                    lambda rma, env, invoice=invoice: {
+                        "summary": env._("Post credit note of %(rma)s", rma=rma.name),
+                        "note": env._(
+                            "The credit note of return %(rma)s waits for you as a "
+                            "draft: check it, post it and refund what the customer "
+                            "paid on %(invoice)s.",
+                            rma=rma.name,
+                            invoice=invoice.name,
+                        ),
+                    }
                 )
 
     def _lower_draft_invoice(self, invoice, qty_by_line):
@@ -315,19 +316,20 @@ class AftersalesRma(models.Model):
                 self._register_refund_payment(refund, payment, method_line, cash)
             else:
                 self._schedule_accountant_activity(
-                    refund,
-                    summary=self.env._(
-                        "Refund %(refund)s to the customer", refund=refund.name
-                    ),
-                    note=self.env._(
-                        "The original payment method (%(journal)s) cannot refund "
-                        "by itself: pay %(amount)s of credit note %(refund)s back "
-                        "to the customer.",
-                        journal=payment.journal_id.display_name
-                        or self.env._("bank transfer"),
-                        amount=refund.currency_id.format(cash),
-                        refund=refund.name,
-                    ),
+                    lambda rma, env: {
+                        "summary": env._(
+                            "Refund %(refund)s to the customer", refund=refund.name
+                        ),
+                        "note": env._(
+                            "The original payment method (%(journal)s) cannot "
+                            "refund by itself: pay %(amount)s of credit note "
+                            "%(refund)s back to the customer.",
+                            journal=payment.journal_id.with_env(env).display_name
+                            or env._("bank transfer"),
+                            amount=refund.currency_id.format(cash),
+                            refund=refund.name,
+                        ),
+                    }
                 )
 
     def _outbound_method_line(self, payment):
@@ -362,7 +364,9 @@ class AftersalesRma(models.Model):
             )
         )
 
-    def _schedule_accountant_activity(self, refund, summary, note):
+    def _schedule_accountant_activity(self, texts):
+        """A to-do for an accountant of the company (else the return's
+        owner); ``texts(rma, env)`` writes it in the assignee's language."""
         accountants = self.env.ref("account.group_account_manager", False)
         user = (
             accountants.users.filtered(
@@ -371,11 +375,8 @@ class AftersalesRma(models.Model):
             if accountants
             else self.env["res.users"]
         ) or self.user_id
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            note=note,
-            user_id=(user or self.env.user).id,
+        self._aftersales_activity_schedule(
+            user or self.env.user, texts, "mail.mail_activity_data_todo"
         )
 
 

@@ -25,6 +25,17 @@ class TestCaseFlow(AftersalesCaseCommon):
         self.assertTrue(case.is_closed)
         self.assertFalse(self._callback_activities(case))
 
+    def test_call_back_to_do_in_the_agents_language(self):
+        """The supervisor (English) closes a case of a zh_CN agent: the agent
+        reads the call-back to-do in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.agent.lang = "zh_CN"
+        case = self._create_case(user_id=self.agent.id, solution="exchange")
+        case.with_user(self.supervisor).action_close()
+        activity = self._callback_activities(case)
+        self.assertEqual(activity.user_id, self.agent)
+        self.assertEqual(activity.summary, f"就 {case.reference} 回访客户")
+
     @freeze_time(FRIDAY_4PM)
     def test_close_schedules_a_business_day_call_back(self):
         self.company.aftersales_callback_days = 1

@@ -252,6 +252,19 @@ class TestRmaMoney(RmaCommon):
         self.assertEqual(len(todo), 1)
         self.assertIn("draft", todo.note)
 
+    def test_accounting_to_do_in_the_accountants_language(self):
+        """An English supervisor finishes the return; the zh_CN accountant
+        reads the to-do about the draft credit note in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.accountant.lang = "zh_CN"
+        self.company.aftersales_rma_post_refund = False
+        rma = self._received_and_passed(qty=1.0, lot=self.lot_b)
+        rma.with_user(self.supervisor).action_done()
+        todo = rma.activity_ids.filtered(lambda a: a.user_id == self.accountant)
+        self.assertEqual(todo.summary, f"过账 {rma.name} 的红字发票")
+        self.assertIn(rma.refund_move_ids.reversed_entry_id.name, todo.note)
+        self.assertNotIn("draft", todo.note)
+
     # the money goes back the way it came (原路退回) ----------------------------
 
     def test_unpaid_invoice_credit_lowers_what_is_owed_no_todo(self):

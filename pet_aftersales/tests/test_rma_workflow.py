@@ -294,6 +294,28 @@ class TestRmaWorkflow(RmaCommon):
         self.assertIn(self.manager, escalated.user_id)
         self.assertEqual(len(escalated), len(escalated.user_id))
 
+    def test_review_to_do_in_the_reviewers_language_and_time(self):
+        """The hourly job (run as OdooBot, in English) asks a zh_TW supervisor
+        in Taipei to review: the to-do is in Traditional Chinese, with the
+        deadline in Taipei time."""
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.supervisor.write({"lang": "zh_TW", "tz": "Asia/Taipei"})
+        rma = self._make_rma()
+        rma.user_id = self.supervisor
+        rma.action_submit()
+        deadline = rma.approve_deadline
+        with freeze_time(deadline - timedelta(hours=1)):
+            self.env["aftersales.rma"].with_user(
+                self.env.ref("base.user_root")
+            )._cron_review_reminder()
+        todo = rma.activity_ids
+        self.assertEqual(todo.user_id, self.supervisor)
+        self.assertEqual(todo.summary, "審核退貨申請")
+        taipei = deadline + timedelta(hours=8)  # UTC+8, no summer time
+        self.assertIn(f"{taipei.hour % 12 or 12}:{taipei:%M}", str(todo.note))
+        self.assertIn("上午" if taipei.hour < 12 else "下午", str(todo.note))
+        self.assertIn(rma.name, str(todo.note))
+
     def test_access_rules(self):
         rma = self._make_rma()
         rma.action_submit()
