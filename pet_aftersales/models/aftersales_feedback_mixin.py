@@ -95,8 +95,14 @@ class AftersalesFeedbackMixin(models.AbstractModel):
 
     def _aftersales_feedback_link_vals(self):
         """Values linking a survey answer or a loyalty history line to ``self``
-        (a Many2one on ``survey.user_input`` and on ``loyalty.history``)."""
-        raise NotImplementedError
+        (a Many2one on ``survey.user_input`` and on ``loyalty.history``).
+
+        Abstract: each model using the mixin (cases, returns) names its own
+        field; a new model that forgets to fails loudly here."""
+        raise NotImplementedError(
+            f"{self._name} uses aftersales.feedback.mixin without "
+            "_aftersales_feedback_link_vals"
+        )
 
     def _aftersales_feedback_case(self):
         """The case that goes to second handling when the customer is unhappy."""

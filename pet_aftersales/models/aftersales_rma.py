@@ -1303,6 +1303,17 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _review_deadline_display(self):
+        """The review deadline as its reader reads it: in the language and
+        time zone of ``self``'s context (see ``_aftersales_activity_schedule``)."""
+        self.ensure_one()
+        return format_datetime(
+            self.env,
+            self.approve_deadline,
+            tz=self.env.context.get("tz"),
+            dt_format="short",
+        )
+
     def _cron_review_reminder(self, batch_size=200):
         """Remind the approvers before the review deadline, escalate after."""
         now = fields.Datetime.now()
@@ -1335,12 +1346,7 @@ class AftersalesRma(models.Model):
                             "note": env._(
                                 "Return %(rma)s was due for review on %(deadline)s.",
                                 rma=rma.name,
-                                deadline=format_datetime(
-                                    env,
-                                    rma.approve_deadline,
-                                    tz=env.context.get("tz"),
-                                    dt_format="short",
-                                ),
+                                deadline=rma._review_deadline_display(),
                             ),
                         },
                         "mail.mail_activity_data_todo",
@@ -1363,12 +1369,7 @@ class AftersalesRma(models.Model):
                                 "Approve or reject return %(rma)s before "
                                 "%(deadline)s.",
                                 rma=rma.name,
-                                deadline=format_datetime(
-                                    env,
-                                    rma.approve_deadline,
-                                    tz=env.context.get("tz"),
-                                    dt_format="short",
-                                ),
+                                deadline=rma._review_deadline_display(),
                             ),
                         },
                         "mail.mail_activity_data_todo",

@@ -133,6 +133,11 @@ class TestCaseMailRace(TransactionCase):
         self.assertFalse(results["second"], "the second delivery is dropped")
 
     def test_one_reopen_per_reply(self):
+        # The deliveries run as the superuser because that is who runs them in
+        # production: the incoming mail server's job (OdooBot) calls
+        # message_process. The case opened and closed here is only the
+        # committed fixture the race needs; closing as an agent is tested in
+        # test_case_flow.
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             case_id = env["mail.thread"].message_process(
