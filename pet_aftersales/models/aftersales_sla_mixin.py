@@ -215,7 +215,7 @@ class AftersalesSlaMixin(models.AbstractModel):
         at risk from Monday 14:24, not from Monday 01:36. A paused record
         has neither: its clock stands still.
         """
-        result = dict.fromkeys(self.ids, (False, False))
+        result = {record.id: (False, False) for record in self}  # new records too
         windows = []
         for record in self:
             responded, _resolved, closed = record._sla_progress()

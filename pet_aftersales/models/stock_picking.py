@@ -15,10 +15,13 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
-        rmas = self.aftersales_rma_ids.filtered(lambda rma: rma.state == "approved")
-        rmas = rmas.filtered(
-            lambda rma: all(p.state in ("done", "cancel") for p in rma.picking_ids)
+        # sudo: the storekeeper who validated the receipt (checked by core)
+        # may not read returns; only the returns of these receipts are read,
+        # and they are marked received once all their receipts are done
+        rmas = self.sudo().aftersales_rma_ids.filtered(
+            lambda rma: rma.state == "approved"
+            and all(p.state in ("done", "cancel") for p in rma.picking_ids)
         )
         if rmas:
-            rmas.sudo().action_receive()
+            rmas.action_receive()
         return res

@@ -33,3 +33,4 @@ from . import test_portal_polish
 from . import test_portal_race
 from . import test_case_health
 from . import test_recall
+from . import test_process_tours

@@ -138,9 +138,13 @@ class RmaCommon(AftersalesCommon):
     def _make_rma(self, **kwargs):
         return self.env["aftersales.rma"].create(self._rma_vals(**kwargs))
 
-    def _receive(self, rma):
-        """The warehouse validates the return receipt."""
-        for picking in rma.picking_ids:
+    def _receive(self, rma, user=None):
+        """The warehouse validates the return receipt (as ``user``, a
+        storekeeper who cannot read returns, when given)."""
+        pickings = rma.sudo().picking_ids
+        if user:
+            pickings = pickings.with_user(user)
+        for picking in pickings:
             for move in picking.move_ids:
                 if not move.move_line_ids:
                     move.quantity = move.product_uom_qty

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time
+from odoo.tests import Form, freeze_time
 
 from .common import AftersalesCaseCommon, core_queries
 
@@ -20,6 +20,21 @@ class TestCaseSla(AftersalesCaseCommon):
         # 1 h on Friday, 7 h on Monday (9-16)
         self.assertEqual(case.resolution_deadline, datetime(2026, 11, 30, 16, 0))
         self.assertEqual(case.sla_status, "on_track")
+
+    @freeze_time(FRIDAY_4PM)
+    def test_new_case_form_of_a_team_without_sla_policy(self):
+        """The agent opens a new case for a team that promises no deadline."""
+        self.policy.active = False
+        form = Form(self.env["aftersales.case"].with_user(self.agent))
+        form.name = "Fountain pump hums"
+        form.partner_id = self.customer
+        form.category_id = self.category
+        self.assertFalse(form.sla_policy_id)
+        self.assertFalse(form.response_deadline)
+        case = form.save()
+        self.assertEqual(case.team_id, self.team)
+        self.assertFalse(case.sla_policy_id)
+        self.assertFalse(case.sla_breach_date)
 
     @freeze_time(FRIDAY_4PM)
     def test_deadlines_around_the_clock_without_calendar(self):

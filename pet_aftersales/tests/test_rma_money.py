@@ -46,7 +46,7 @@ class TestRmaMoney(RmaCommon):
 
     def _received_and_passed(self, **kwargs):
         rma = self._approved(**kwargs)
-        self._receive(rma.sudo())  # the warehouse validates the receipt
+        self._receive(rma, user=self.storekeeper)
         rma.with_user(self.agent).line_ids.action_inspection_pass()
         return rma
 
@@ -92,6 +92,15 @@ class TestRmaMoney(RmaCommon):
         rma.with_user(self.agent).action_done()
         self.assertEqual(rma.state, "done")
         self.assertAlmostEqual(rma.refund_move_ids.amount_total, 101.7)
+
+    def test_storekeeper_receipt_marks_the_return_received(self):
+        rma = self._approved(qty=2.0, lot=self.lot_a)
+        # the storekeeper has Inventory rights only: no access to returns
+        with self.assertRaises(AccessError):
+            rma.with_user(self.storekeeper).read(["state"])
+        self._receive(rma, user=self.storekeeper)
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(rma.line_ids.received_qty, 2.0)
 
     # what comes back is what is credited -------------------------------------
 
