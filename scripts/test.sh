@@ -67,11 +67,13 @@ suite() {  # suite <newest|floor>: the addon's suite on that tree (+ the cycle o
         cycle_pid=$!
     fi
 
-    say "Installing $PA_ADDON in a fresh copy of $tdemo"
+    # with Odoo's demo payment provider next to it (never a dependency): a
+    # real provider that refunds, for the online refund tests
+    say "Installing $PA_ADDON (and payment_demo) in a fresh copy of $tdemo"
     copy_db "$tdemo" "$db"
     install_log=$PA_CACHE/install_$run_id.log
     : > "$install_log"
-    odoo -d "$db" -i "$PA_ADDON" --stop-after-init --log-level=warn --logfile="$install_log" \
+    odoo -d "$db" -i "$PA_ADDON,payment_demo" --stop-after-init --log-level=warn --logfile="$install_log" \
         || { tail -40 "$install_log" >&2; die "Installing $PA_ADDON failed ($tree tree)"; }
     check_clean "$install_log" "Installing $PA_ADDON ($tree tree)"
     rm -f "$install_log"

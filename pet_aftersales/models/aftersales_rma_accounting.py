@@ -305,32 +305,102 @@ class AftersalesRma(models.Model):
     def _refund_payment(self, invoice, refund):
         """Once posted, the credit note settles what is still owed on the
         invoice (core reconciles it with the invoice it reverses); what is
-        left of it was paid: pay that back on the customer's own payment
-        method, never more than was really paid."""
+        left of it was paid: pay that back the way it came, never more than
+        was really paid. Online payments go back through their payment
+        provider (Odoo's payment refund flow), the others are registered on
+        the customer's own payment method, the rest is an accountant's to-do."""
         paid, payments = self._paid_on_invoice(invoice)
-        cash = min(paid, refund.amount_residual)
-        if not refund.currency_id.is_zero(cash):
-            payment = payments.sorted(lambda p: (p.date, p.id))[-1:]
-            method_line = payment and self._outbound_method_line(payment)
-            if method_line:
-                self._register_refund_payment(refund, payment, method_line, cash)
-            else:
-                self._schedule_accountant_activity(
-                    lambda rma, env: {
-                        "summary": env._(
-                            "Refund %(refund)s to the customer", refund=refund.name
-                        ),
-                        "note": env._(
-                            "The original payment method (%(journal)s) cannot "
-                            "refund by itself: pay %(amount)s of credit note "
-                            "%(refund)s back to the customer.",
-                            journal=payment.journal_id.with_env(env).display_name
-                            or env._("bank transfer"),
-                            amount=refund.currency_id.format(cash),
-                            refund=refund.name,
-                        ),
-                    }
-                )
+        currency = refund.currency_id
+        cash = currency.round(min(paid, refund.amount_residual))
+        latest_first = payments.sorted(lambda p: (p.date, p.id), reverse=True)
+        for payment in latest_first.filtered("payment_transaction_id"):
+            if currency.is_zero(cash):
+                return
+            cash = currency.round(
+                cash - self._refund_through_provider(refund, payment, cash)
+            )
+        if currency.is_zero(cash):
+            return
+        payment = latest_first.filtered(lambda p: not p.payment_transaction_id)[:1]
+        method_line = payment and self._outbound_method_line(payment)
+        if method_line:
+            self._register_refund_payment(refund, payment, method_line, cash)
+            return
+        journal = (payment or latest_first[:1]).journal_id
+        self._schedule_accountant_activity(
+            lambda rma, env: {
+                "summary": env._(
+                    "Refund %(refund)s to the customer", refund=refund.name
+                ),
+                "note": env._(
+                    "The original payment method (%(journal)s) cannot refund "
+                    "by itself: pay %(amount)s of credit note %(refund)s back "
+                    "to the customer.",
+                    journal=journal.with_env(env).display_name
+                    or env._("bank transfer"),
+                    amount=currency.format(cash),
+                    refund=refund.name,
+                ),
+            }
+        )
+
+    def _refund_through_provider(self, refund, payment, amount):
+        """Ask the payment provider of the online ``payment`` to refund up to
+        ``amount`` with Odoo's own refund wizard; return what was asked.
+
+        Nothing is asked when the provider or the payment method cannot
+        refund (or only in full, and this is less), when a refund of that
+        payment is still pending, or in another currency: the caller leaves
+        the rest to the accountant."""
+        Wizard = self.env["payment.refund.wizard"].with_context(
+            active_model="account.payment", active_id=payment.id
+        )
+        probe = Wizard.new({"payment_id": payment.id})
+        currency = refund.currency_id
+        amount = currency.round(min(amount, probe.amount_available_for_refund))
+        support = probe.support_refund
+        if (
+            payment.currency_id != currency
+            or support == "none"
+            or probe.has_pending_refund
+            or currency.compare_amounts(amount, 0.0) <= 0
+            or (
+                support == "full_only"
+                and currency.compare_amounts(amount, payment.amount) != 0
+            )
+        ):
+            return 0.0
+        source_tx = payment.payment_transaction_id
+        earlier = source_tx.child_transaction_ids
+        Wizard.create(
+            {"payment_id": payment.id, "amount_to_refund": amount}
+        ).action_refund()
+        refund_tx = self.env["payment.transaction"].search(
+            [
+                ("source_transaction_id", "=", source_tx.id),
+                ("operation", "=", "refund"),
+                ("id", "not in", earlier.ids),
+            ]
+        )
+        # when the provider confirms, core creates the refund's payment and
+        # reconciles it with the transaction's invoices: the credit note
+        refund_tx.invoice_ids = [Command.link(refund.id)]
+        confirmed = refund_tx.payment_id.filtered(lambda p: p.state != "draft")
+        if confirmed:  # a provider that confirmed at once, before the link
+            (confirmed.move_id.line_ids + refund.line_ids).filtered(
+                lambda line: line.account_id == confirmed.destination_account_id
+                and not line.reconciled
+            ).reconcile()
+        self.message_post(
+            body=self.env._(
+                "Refund of %(amount)s requested from %(provider)s (transaction "
+                "%(reference)s), the way the customer paid online.",
+                amount=currency.format(amount),
+                provider=source_tx.provider_id.display_name,
+                reference=refund_tx.reference,
+            )
+        )
+        return amount
 
     def _outbound_method_line(self, payment):
         journal = payment.journal_id

@@ -58,6 +58,26 @@ class TestRmaMoney(RmaCommon):
             active_model="account.move", active_ids=invoice.ids
         ).create(vals).action_create_payments()
 
+    def _pay_online(self, invoice):
+        """The customer pays the invoice on the portal by card, through Odoo's
+        demo payment provider (a provider that refunds)."""
+        provider = self.env.ref("payment.payment_provider_demo")
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": provider.payment_method_ids[:1].id,
+                "amount": invoice.amount_total,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": invoice.partner_id.id,
+                "operation": "online_direct",
+                "invoice_ids": [Command.set(invoice.ids)],
+            }
+        )
+        tx.action_demo_set_done()
+        tx._post_process()  # the payment post-processing job's work
+        self.assertEqual(invoice.amount_residual, 0.0)
+        return tx
+
     # who may press Done ------------------------------------------------------
 
     def test_supervisor_finishes_a_refund_the_agent_cannot(self):
@@ -299,6 +319,57 @@ class TestRmaMoney(RmaCommon):
         self.assertAlmostEqual(payment.amount, 101.7)
         self.assertEqual(rma.refund_state, "refunded")
         self.assertFalse(rma.activity_ids)
+
+    def test_online_payment_refunded_through_its_provider(self):
+        invoice = self.order.invoice_ids
+        tx = self._pay_online(invoice)
+        rma = self._received_and_passed(qty=1.0, lot=self.lot_b)
+        rma.with_user(self.supervisor).action_done()
+        refund = rma.refund_move_ids
+        refund_tx = tx.child_transaction_ids.filtered(lambda t: t.operation == "refund")
+        self.assertAlmostEqual(refund_tx.amount, -101.7)
+        self.assertEqual(refund_tx.invoice_ids, refund)
+        # no payment says the money went back before the provider confirms it
+        self.assertFalse(refund._get_reconciled_payments())
+        self.assertEqual(rma.refund_state, "to_refund")
+        self.assertFalse(rma.activity_ids)
+        self.assertTrue(
+            rma.message_ids.filtered(lambda m: refund_tx.reference in m.body),
+            "the chatter says which provider refund was asked",
+        )
+        # the provider's confirmation is processed: the credit note is paid back
+        refund_tx._post_process()
+        payment = refund._get_reconciled_payments()
+        self.assertEqual(payment.payment_transaction_id, refund_tx)
+        self.assertEqual(payment.payment_type, "outbound")
+        self.assertAlmostEqual(payment.amount, 101.7)
+        self.assertEqual(payment.source_payment_id, tx.payment_id)
+        self.assertEqual(rma.refund_state, "refunded")
+        # a second return: the provider refunds what is left, no more
+        second = self._received_and_passed(qty=2.0, lot=self.lot_a)
+        second.with_user(self.supervisor).action_done()
+        second_tx = (
+            tx.child_transaction_ids.filtered(lambda t: t.operation == "refund")
+            - refund_tx
+        )
+        self.assertAlmostEqual(second_tx.amount, -203.4)
+        self.assertAlmostEqual(tx.payment_id.amount_available_for_refund, 508.5 - 101.7)
+
+    def test_online_payment_the_provider_cannot_refund_is_a_todo(self):
+        invoice = self.order.invoice_ids
+        tx = self._pay_online(invoice)
+        tx.payment_method_id.support_refund = "none"
+        rma = self._received_and_passed(qty=1.0, lot=self.lot_b)
+        rma.with_user(self.supervisor).action_done()
+        refund = rma.refund_move_ids
+        self.assertFalse(tx.child_transaction_ids)
+        # no payment is registered by hand on the provider's journal
+        self.assertFalse(refund._get_reconciled_payments())
+        todo = rma.activity_ids
+        self.assertEqual(todo.user_id, self.accountant)
+        self.assertIn("101.70", todo.note)
+        self.assertIn(tx.payment_id.journal_id.name, todo.note)
+        self.assertEqual(rma.refund_state, "to_refund")
 
     def test_partly_paid_settles_what_is_owed_and_refunds_what_was_paid(self):
         invoice = self.order.invoice_ids
