@@ -8,7 +8,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import AftersalesCaseCommon
 from .rma_common import RmaCommon
-from .test_portal_security import PortalFixture
+from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 
 @tagged("post_install", "-at_install")
@@ -220,7 +220,7 @@ class TestDeceasedPetPortal(PortalFixture, HttpCase):
         )
 
     def test_portal_customer_tells_us_the_pet_died(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         url = f"/my/pets/{self.pet.id}/edit"
         page = self.url_open(url).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

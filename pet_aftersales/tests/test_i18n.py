@@ -9,7 +9,7 @@ from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
 from .common import AftersalesCommon
-from .test_portal_security import PortalFixture
+from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 MODULE = "pet_aftersales"
 LANGS = ("zh_CN", "zh_TW")
@@ -321,9 +321,18 @@ class TestChineseCustomers(PortalFixture, HttpCase):
         cls.env["ir.module.module"].search(
             [("name", "=", MODULE)]
         )._update_translations(["zh_CN", "zh_TW"], overwrite=True)
+        cls.customer_tw = cls.env["res.partner"].create(
+            {
+                "name": "陳怡君",
+                "lang": "zh_TW",
+                "tz": "Asia/Taipei",
+                "email": "chen.yijun@example.com",
+                "country_id": cls.env.ref("base.tw").id,
+            }
+        )
 
     def test_mail_to_zh_tw_customer_is_traditional(self):
-        customer = self.env.ref("pet_aftersales.partner_demo_zh_tw")
+        customer = self.customer_tw
         self.assertEqual(customer.lang, "zh_TW")
         case = self.env["aftersales.case"].create(
             {"name": "狗飼料已過期", "partner_id": customer.id}
@@ -338,7 +347,7 @@ class TestChineseCustomers(PortalFixture, HttpCase):
         self.assertNotRegex(message.subject + message.body, "[们后请单]")
 
     def test_mail_dates_without_seconds_in_the_customers_locale(self):
-        customer = self.env.ref("pet_aftersales.partner_demo_zh_tw")
+        customer = self.customer_tw
         case = self.env["aftersales.case"].create(
             {"name": "狗飼料已過期", "partner_id": customer.id}
         )
@@ -354,7 +363,7 @@ class TestChineseCustomers(PortalFixture, HttpCase):
 
     def test_portal_return_form_in_simplified_chinese(self):
         self.portal_user.lang = "zh_CN"
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         response = self.url_open(f"/my/orders/{self.order.id}/return")
         self.assertEqual(response.status_code, 200)
         self.assertIn("退货数量", response.text)

@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.portal_input import PORTAL_TEXT_LIMITS
-from .test_portal_security import PortalFixture
+from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 
 @tagged("post_install", "-at_install")
@@ -44,7 +44,7 @@ class TestPortalHostile(PortalFixture, HttpCase):
     # text ------------------------------------------------------------------
 
     def test_nul_bytes_refused(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         cases = self.env["aftersales.case"].search_count([])
         response = self._post(
             "/my/cases/new",
@@ -79,7 +79,7 @@ class TestPortalHostile(PortalFixture, HttpCase):
 
     def test_oversize_text_refused_not_stored(self):
         self.assertEqual(PORTAL_TEXT_LIMITS["case_description"], 10000)
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         cases = self.env["aftersales.case"].search_count([])
         response = self._post(
             "/my/cases/new",
@@ -113,7 +113,7 @@ class TestPortalHostile(PortalFixture, HttpCase):
     # ids -------------------------------------------------------------------
 
     def test_garbage_ids_refused(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         for data in (
             {"name": "X", "category_id": "abc"},
             {"name": "X", "category_id": "99999999999999999999"},
@@ -135,7 +135,7 @@ class TestPortalHostile(PortalFixture, HttpCase):
 
     def test_return_check_json_types(self):
         """The live policy check answers a message for any JSON value."""
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         line = self.order.order_line
         url = f"/my/orders/{self.order.id}/return/check"
         ok = self._json(url, {f"qty_{line.id}": 1, "reason_id": self.reason.id})
@@ -209,7 +209,7 @@ class TestPortalHostile(PortalFixture, HttpCase):
             )
         self.assertEqual(self.pet.partner_id, self.portal_partner)
         # the portal form still edits it, the owner is never taken from it
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         response = self._post(
             f"/my/pets/{self.pet.id}/edit",
             {
@@ -265,7 +265,7 @@ class TestPortalReturnTimeline(PortalFixture, HttpCase):
         staff_rma.action_submit()
         staff_rma.action_approve()
         self.assertTrue(rma.submitted_date and rma.approved_date)
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         page = self.url_open(f"/my/returns/{rma.id}").text
         self.assertIn("已送出", page)  # the zh_TW label of "Submitted"
         for state in ("draft", "submitted", "approved"):

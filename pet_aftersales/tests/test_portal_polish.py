@@ -6,7 +6,7 @@ import pytz
 
 from odoo.tests import HttpCase, tagged
 
-from .test_portal_security import PortalFixture
+from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 
 @tagged("post_install", "-at_install")
@@ -20,7 +20,7 @@ class TestPortalPolish(PortalFixture, HttpCase):
         cls._portal_fixture()
 
     def test_every_tile_has_its_own_icon(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         page = self.url_open("/my").text
         icons = re.findall(r'<img[^>]+src="([^"]+\.svg)"', page)
         ours = [url for url in icons if url.startswith("/pet_aftersales/")]
@@ -32,7 +32,7 @@ class TestPortalPolish(PortalFixture, HttpCase):
             self.assertEqual(self.url_open(icon).status_code, 200, icon)
 
     def test_return_form_has_one_breadcrumb(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         page = self.url_open(f"/my/orders/{self.order.id}/return").text
         crumbs = re.search(
             r'<ol class="[^"]*o_portal_submenu[^"]*".*?</ol>', page, re.S
@@ -43,7 +43,7 @@ class TestPortalPolish(PortalFixture, HttpCase):
         self.assertIn("Request a Return", text)
 
     def test_foreign_link_says_why(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         response = self.url_open(f"/my/cases/{self.other_case.id}")
         self.assertTrue(response.url.endswith("/my"))
         self.assertIn("o_aftersales_refused", response.text)
@@ -66,7 +66,7 @@ class TestPortalPolish(PortalFixture, HttpCase):
         )
 
     def test_return_form_refund_or_exchange_and_pickup_slot(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         url = f"/my/orders/{self.order.id}/return"
         form = self.url_open(url).text
         self.assertIn('name="resolution"', form)

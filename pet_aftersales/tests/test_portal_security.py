@@ -16,9 +16,13 @@ SVG = (
 )
 
 
+PORTAL_LOGIN = "customer_portal"
+
+
 class PortalFixture:
-    """The demo portal customer, a second customer with records of their
-    own, and a delivered order for each."""
+    """A portal customer with a living and a deceased pet, a second customer
+    with records of their own, and a delivered order for each (built here,
+    not borrowed from the demo data)."""
 
     @classmethod
     def _delivered_order(cls, partner, product, qty=3):
@@ -40,8 +44,22 @@ class PortalFixture:
     @classmethod
     def _portal_fixture(cls):
         env = cls.env
-        cls.portal_user = env.ref("base.demo_user0")
+        cls.portal_user = new_test_user(
+            env,
+            login=PORTAL_LOGIN,
+            password=PORTAL_LOGIN,
+            name="Joel Portal",
+            email="joel.portal@example.com",
+            groups="base.group_portal",
+        )
         cls.portal_partner = cls.portal_user.partner_id
+        cls.portal_partner.write(
+            {
+                "street": "12 Harbour Road",
+                "city": "Keelung",
+                "phone": "+886 2 2420 0000",
+            }
+        )
         cls.other_user = new_test_user(
             env,
             login="other_customer",
@@ -69,9 +87,40 @@ class PortalFixture:
         )
         cls.undelivered_order.action_confirm()
         cls.category = env.ref("pet_aftersales.aftersales_category_delivery")
-        cls.pet = env.ref("pet_aftersales.pet_profile_portal_demo")
+        cls.pet, cls.deceased_pet = env["pet.profile"].create(
+            [
+                {
+                    "name": "Lucky",
+                    "partner_id": cls.portal_partner.id,
+                    "species": "dog",
+                    "breed": "Golden Retriever",
+                    "sex": "male",
+                    "birthdate": "2023-05-01",
+                    "weight_kg": 30.5,
+                    "neutered": True,
+                    "allergies": "Chicken protein",
+                },
+                {
+                    "name": "Buddy",
+                    "partner_id": cls.portal_partner.id,
+                    "species": "dog",
+                    "breed": "Beagle",
+                    "birthdate": "2012-02-01",
+                    "deceased_date": "2026-01-15",
+                },
+            ]
+        )
         cls.other_pet = env["pet.profile"].create(
             {"name": "Rex", "partner_id": cls.other_partner.id, "species": "dog"}
+        )
+        cls.own_case = env["aftersales.case"].create(
+            {
+                "name": "Torn bag of dry food on delivery",
+                "partner_id": cls.portal_partner.id,
+                "category_id": cls.category.id,
+                "channel": "portal",
+                "pet_id": cls.pet.id,
+            }
         )
         cls.other_case = env["aftersales.case"].create(
             {
@@ -137,7 +186,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
     # home ------------------------------------------------------------------
 
     def test_home_counters_only_count_own_records(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         own_cases = self.env["aftersales.case"].search_count(
             [("partner_id", "child_of", self.portal_partner.commercial_partner_id.id)]
         )
@@ -152,13 +201,13 @@ class TestPortalSecurity(PortalFixture, HttpCase):
             },
         )
         self.assertEqual(response["aftersales_case_count"], own_cases)
-        # The demo returns of this customer count, the other customer's don't.
+        # This customer's returns count, the other customer's don't.
         own_rmas = self.env["aftersales.rma"].search(
             [("partner_id", "child_of", self.portal_partner.commercial_partner_id.id)]
         )
         self.assertNotIn(self.other_rma, own_rmas)
         self.assertEqual(response["aftersales_rma_count"], len(own_rmas))
-        # Lucky, Mimi and Buddy of the demo data; never the other's Rex.
+        # Lucky and Buddy; never the other's Rex.
         self.assertEqual(
             response["pet_count"],
             self.env["pet.profile"].search_count(
@@ -172,7 +221,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
     # cases -----------------------------------------------------------------
 
     def test_case_list_and_detail_idor(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         listing = self.url_open("/my/cases")
         self.assertEqual(listing.status_code, 200)
         self.assertIn("Torn bag of dry food", listing.text)
@@ -198,7 +247,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
 
     def test_lists_cost_constant_queries(self):
         """No query per record on /my/cases, /my/returns and /my/pets."""
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         Case = self.env["aftersales.case"]
         Pet = self.env["pet.profile"]
         urls = ("/my/cases", "/my/returns", "/my/pets")
@@ -255,7 +304,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
             }
         )
         url = f"/my/cases/{case.id}"
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         self.assertIn("Accept this solution", self.url_open(url).text)
         self.assertEqual(self.url_open(f"{url}/accept").status_code, 405)
         self.assertEqual(
@@ -370,7 +419,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
             self.assertNotIn(text, response.text)
 
     def test_case_create_from_portal(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         team = self.env["aftersales.team"].create({"name": "Secret VIP team"})
         intruder = new_test_user(self.env, login="intruder", groups="base.group_user")
         stage = self.env["aftersales.stage"].search([("is_closed", "=", True)], limit=1)
@@ -425,11 +474,11 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         )
 
     def test_case_form_offers_only_own_living_pets_and_orders(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         page = self.url_open("/my/cases/new").text
         pets = re.search(r'<select[^>]*id="pet_id".*?</select>', page, re.S).group(0)
         self.assertIn(f'value="{self.pet.id}"', pets)
-        buddy = self.env.ref("pet_aftersales.pet_profile_portal_deceased_demo")
+        buddy = self.deceased_pet
         self.assertNotIn(f'value="{buddy.id}"', pets)
         self.assertNotIn(f'value="{self.other_pet.id}"', pets)
         self.assertIn(self.order.name, page)
@@ -438,14 +487,14 @@ class TestPortalSecurity(PortalFixture, HttpCase):
 
     @mute_logger("odoo.http")
     def test_case_create_without_csrf_is_refused(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         before = self._case_count()
         response = self._post("/my/cases/new", self._new_case_data(), csrf=False)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._case_count(), before)
 
     def test_case_create_refuses_foreign_ids(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         before = self._case_count()
         for data, message in (
             (
@@ -479,7 +528,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertEqual(self._case_count(), before)
 
     def test_case_uploads_refused(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         self.env.company.aftersales_portal_upload_max_mb = 1
         before = self._case_count()
         attachments_before = self.env["ir.attachment"].search_count([])
@@ -507,7 +556,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertEqual(self.env["ir.attachment"].search_count([]), attachments_before)
 
     def test_get_never_writes(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         before = self._case_count()
         response = self.url_open(f"/my/cases/new?name=x&category_id={self.category.id}")
         self.assertEqual(response.status_code, 200)
@@ -521,7 +570,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
     # returns ---------------------------------------------------------------
 
     def test_return_routes_idor(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         response = self.url_open(f"/my/returns/{self.other_rma.id}")
         self.assertTrue(response.url.endswith("/my"))
         self.assertNotIn(self.other_rma.name, response.text)
@@ -550,7 +599,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertFalse(answer["ok"])
 
     def test_return_create_and_follow(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         line = self.order.order_line
         url = f"/my/orders/{self.order.id}/return"
         page = self.url_open(url)
@@ -619,7 +668,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertIn("o_aftersales_rma_timeline", response.text)
 
     def test_return_refusals(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         line = self.order.order_line
         url = f"/my/orders/{self.order.id}/return"
         rma_count = self.env["aftersales.rma"].search_count([])
@@ -653,7 +702,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertEqual(self.env["aftersales.rma"].search_count([]), rma_count)
 
     def test_return_undelivered_order(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         page = self.url_open(f"/my/orders/{self.undelivered_order.id}/return")
         self.assertIn("o_aftersales_nothing_to_return", page.text)
         rma_count = self.env["aftersales.rma"].search_count([])
@@ -677,7 +726,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
 
     @mute_logger("odoo.http")
     def test_return_without_csrf_is_refused(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         rma_count = self.env["aftersales.rma"].search_count([])
         response = self._post(
             f"/my/orders/{self.order.id}/return",
@@ -690,7 +739,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
     # pets ------------------------------------------------------------------
 
     def test_pet_routes_idor(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         self.assertNotIn("Rex", self.url_open("/my/pets").text)
         response = self.url_open(f"/my/pets/{self.other_pet.id}/edit")
         self.assertTrue(response.url.endswith("/my"))
@@ -710,7 +759,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertTrue(self.other_pet.active)
 
     def test_pet_create_edit_archive(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         response = self._post(
             "/my/pets/new",
             {
@@ -751,7 +800,7 @@ class TestPortalSecurity(PortalFixture, HttpCase):
         self.assertTrue(pet.active)
 
     def test_pet_form_refusals(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         count = self.env["pet.profile"].search_count([])
         for data, files, message in (
             ({"name": "", "species": "dog"}, None, "pet&#39;s name"),

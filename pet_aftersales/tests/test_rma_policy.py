@@ -4,7 +4,7 @@ from odoo import http
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from .rma_common import RmaCommon
-from .test_portal_security import PNG, PortalFixture
+from .test_portal_security import PNG, PORTAL_LOGIN, PortalFixture
 
 
 class TestRmaPolicy(RmaCommon):
@@ -257,7 +257,7 @@ class TestRmaEvidencePortal(PortalFixture, HttpCase):
         self.assertEqual(rma.state, "submitted")
         self.assertFalse(rma.policy_ok)
         self.assertIn("none is attached", rma.policy_message)
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         page = self.url_open(f"/my/returns/{rma.id}")
         self.assertEqual(page.status_code, 200)
         token = rma.sudo()._portal_ensure_token()

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from .rma_common import RmaCommon
-from .test_portal_security import PortalFixture
+from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 
 @freeze_time("2026-03-04 10:00:00")
@@ -190,7 +190,7 @@ class TestRmaPortalOwner(PortalFixture, HttpCase):
         )
 
     def test_portal_return_goes_to_an_agent_of_the_team(self):
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         first = self._portal_return()
         second = self._portal_return()
         self.assertIn(first.user_id, self.agents)
@@ -202,5 +202,5 @@ class TestRmaPortalOwner(PortalFixture, HttpCase):
 
     def test_manual_team_gives_it_to_the_team_leader(self):
         self.team.write({"assignment_method": "manual", "user_id": self.agents[1].id})
-        self.authenticate("portal", "portal")
+        self.authenticate(PORTAL_LOGIN, PORTAL_LOGIN)
         self.assertEqual(self._portal_return().user_id, self.agents[1])
