@@ -630,6 +630,18 @@ class AftersalesRecall(models.Model):
             "context": {"create": False},
         }
 
+    def action_view_progress(self):
+        """The recall day by day: reached, acknowledged, returned, disposed."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pet_aftersales.aftersales_recall_progress_action"
+        )
+        action.update(
+            name=self.env._("Progress of %(recall)s", recall=self.name),
+            domain=[("recall_id", "=", self.id)],
+        )
+        return action
+
     def action_view_rmas(self):
         self.ensure_one()
         return self._action_view(self.line_ids.rma_id, self.env._("Returns"))

@@ -4,3 +4,4 @@ from . import aftersales_case_report_monthly
 from . import aftersales_return_report
 from . import aftersales_churn_report
 from . import aftersales_overview
+from . import aftersales_recall_progress

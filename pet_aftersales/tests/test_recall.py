@@ -559,6 +559,59 @@ class TestRecallRecords(RecallCommon):
             self.assertIn(line.partner_id.name, html)
         self.assertIn(self.order_a.name, html)
 
+    def test_progress_day_by_day(self):
+        """The manager follows the recall's effectiveness per day."""
+        with freeze_time("2026-05-04 09:00:00"):
+            recall = self._start_recall()
+            recall.with_user(self.supervisor).action_notify()
+        line_a, line_b = (
+            recall.line_ids.filtered(lambda line: line.partner_id == self.customer),
+            recall.line_ids.filtered(lambda line: line.partner_id == self.customer_b),
+        )
+        with freeze_time("2026-05-05 10:00:00"):
+            # what the notice's link does for customer A (portal.py checks the token)
+            line_a.sudo()._portal_acknowledge(2.0)
+            rma = line_a.sudo()._portal_choose("dispose")
+            rma.with_user(self.supervisor).action_approve()
+        with freeze_time("2026-05-07 16:00:00"):
+            line_b.sudo()._portal_acknowledge(0.0)
+        action = recall.with_user(self.manager).action_view_progress()
+        self.assertIn("graph", action["view_mode"])
+        Progress = self.env["aftersales.recall.progress"].with_user(self.manager)
+        rows = Progress.search_read(
+            action["domain"],
+            ["date", "reached_count", "acknowledged_count", "qty_disposed"],
+            order="date",
+        )
+        self.assertEqual(
+            [
+                (
+                    str(r["date"]),
+                    r["reached_count"],
+                    r["acknowledged_count"],
+                    r["qty_disposed"],
+                )
+                for r in rows
+            ],
+            [
+                ("2026-05-04", 2, 0, 0.0),
+                ("2026-05-05", 0, 1, 2.0),
+                ("2026-05-07", 0, 1, 0.0),
+            ],
+        )
+        # stable ids: the same row is the same record at every read
+        self.assertEqual(
+            [r["id"] for r in rows], Progress.search(action["domain"], order="date").ids
+        )
+        # the agent of another company sees nothing of it
+        other = self.env["res.company"].create({"name": "Other Pet Shop"})
+        self.manager.write({"company_ids": [Command.link(other.id)]})
+        self.assertFalse(
+            Progress.with_company(other)
+            .with_context(allowed_company_ids=other.ids)
+            .search([("recall_id", "=", recall.id)])
+        )
+
     def test_customer_list_action(self):
         recall = self._start_recall()
         action = recall.with_user(self.agent).action_view_lines()
