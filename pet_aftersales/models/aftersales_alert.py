@@ -29,7 +29,9 @@ class AftersalesAlert(models.Model):
     _order = "date_last_seen desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    # written by the detectors in every installed language (managers read
+    # alerts in their own); see _aftersales_translate_texts
+    name = fields.Char(required=True, tracking=True, translate=True)
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -111,7 +113,7 @@ class AftersalesAlert(models.Model):
         default=fields.Datetime.now, required=True, readonly=True
     )
     date_last_seen = fields.Datetime(default=fields.Datetime.now, index=True)
-    description = fields.Html()
+    description = fields.Html(translate=True)
     subject_key = fields.Char(
         readonly=True,
         copy=False,
@@ -193,7 +195,8 @@ class AftersalesAlert(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         alerts = super().create(vals_list)
-        alerts._aftersales_notify_managers()
+        if not self.env.context.get("aftersales_alert_notify_later"):
+            alerts._aftersales_notify_managers()
         return alerts
 
     # ------------------------------------------------------------
@@ -307,10 +310,10 @@ class AftersalesAlert(models.Model):
                 continue
             for alert in company_alerts:
                 for manager in managers:
-                    alert.activity_schedule(
+                    alert._aftersales_activity_schedule(
+                        manager,
+                        lambda rec, env: {"summary": rec.name},
                         "mail.mail_activity_data_todo",
-                        user_id=manager.id,
-                        summary=alert.name,
                     )
                 alert.message_post_with_source(
                     "pet_aftersales.aftersales_alert_notification",
@@ -335,13 +338,20 @@ class AftersalesAlert(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         deadline = todo._get_date_deadline()
+        # each manager's to-dos read the alert names in their language
+        names = {
+            lang: dict(
+                zip(self.ids, self.with_context(lang=lang).mapped("name"), strict=True)
+            )
+            for lang in set(managers.mapped(lambda u: u.lang or self.env.lang))
+        }
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,
                     "res_id": alert.id,
                     "activity_type_id": todo.id,
-                    "summary": alert.name,
+                    "summary": names[manager.lang or self.env.lang][alert.id],
                     "user_id": manager.id,
                     "date_deadline": deadline,
                 }
@@ -453,7 +463,15 @@ class AftersalesAlert(models.Model):
             "company_id": company_id,
             "alert_type": "pet_health",
             "subject_key": f"pet_health:case:{case_id}",
-            "name": self.env._("Pet health report: %(case)s", case=case_name),
+            "texts": lambda env: (
+                env._("Pet health report: %(case)s", case=case_name),
+                Markup("<p>%s</p>")
+                % env._(
+                    "A customer reports a pet health problem. Call the customer "
+                    "today, record the product and lot, and decide whether the "
+                    "lot must be blocked."
+                ),
+            ),
             "product_id": product_id or False,
             "lot_id": lot_id or False,
             "team_id": team_id or False,
@@ -461,12 +479,6 @@ class AftersalesAlert(models.Model):
             "likelihood": 5,
             "impact": 5,
             "evidence_date": evidence,
-            "description": Markup("<p>%s</p>")
-            % self.env._(
-                "A customer reports a pet health problem. Call the customer "
-                "today, record the product and lot, and decide whether the lot "
-                "must be blocked."
-            ),
         }
 
     @api.model
@@ -524,20 +536,37 @@ class AftersalesAlert(models.Model):
         ) in rows:
             if kind == "lot":
                 lot = lots[subject_id]
-                subject = self.env._(
-                    "lot %(lot)s of %(product)s",
-                    lot=lot.name,
-                    product=lot.product_id.display_name,
-                )
+
+                def subject(env, lot=lot):
+                    return env._(
+                        "lot %(lot)s of %(product)s",
+                        lot=lot.name,
+                        product=lot.with_env(env).product_id.display_name,
+                    )
             else:
-                subject = products[subject_id].display_name
+
+                def subject(env, product=products[subject_id]):
+                    return product.with_env(env).display_name
+
             findings.append(
                 {
                     "company_id": company_id,
                     "alert_type": "quality_cluster",
                     "subject_key": f"quality_cluster:{kind}:{subject_id}",
-                    "name": self.env._(
-                        "Quality cases cluster on %(subject)s", subject=subject
+                    "texts": lambda env, subject=subject, count=count: (
+                        env._(
+                            "Quality cases cluster on %(subject)s",
+                            subject=subject(env),
+                        ),
+                        Markup("<p>%s</p>")
+                        % env._(
+                            "%(count)s quality cases on %(subject)s within the "
+                            "alert window. Review a recall: check the lot's "
+                            "stock and customers, inspect retained samples and "
+                            "decide whether to block the lot.",
+                            count=count,
+                            subject=subject(env),
+                        ),
                     ),
                     "product_id": product_id,
                     "lot_id": subject_id if kind == "lot" else False,
@@ -547,15 +576,6 @@ class AftersalesAlert(models.Model):
                     "likelihood": min(5, 3 + count - min_cases),
                     "impact": 5 if food_safety else 4,
                     "evidence_date": evidence,
-                    "description": Markup("<p>%s</p>")
-                    % self.env._(
-                        "%(count)s quality cases on %(subject)s within the "
-                        "alert window. Review a recall: check the lot's "
-                        "stock and customers, inspect retained samples and "
-                        "decide whether to block the lot.",
-                        count=count,
-                        subject=subject,
-                    ),
                 }
             )
         return findings
@@ -618,32 +638,47 @@ class AftersalesAlert(models.Model):
         teams = _by_id(self.env["aftersales.team"].browse({r[1] for r in rows}))
         findings = []
         for company_id, team_id, total, case_ids, evidence, threshold in rows:
-            rate = 100.0 * len(case_ids) / total
+            breached = len(case_ids)
+            rate = 100.0 * breached / total
             team = teams[team_id]
+
+            def texts(
+                env,
+                team=team,
+                breached=breached,
+                total=total,
+                rate=rate,
+                threshold=threshold,
+            ):
+                return (
+                    env._(
+                        "SLA breaches in team %(team)s",
+                        team=team.with_env(env).display_name,
+                    ),
+                    Markup("<p>%s</p>")
+                    % env._(
+                        "%(breached)s of %(total)s cases due in the last 7 "
+                        "days missed their resolution deadline (%(rate)s%%, "
+                        "threshold %(threshold)s%%). Check the team's "
+                        "workload and staffing.",
+                        breached=breached,
+                        total=total,
+                        rate=round(rate, 1),
+                        threshold=threshold,
+                    ),
+                )
+
             findings.append(
                 {
                     "company_id": company_id,
                     "alert_type": "sla_breach",
                     "subject_key": f"sla_breach:team:{team_id}",
-                    "name": self.env._(
-                        "SLA breaches in team %(team)s", team=team.display_name
-                    ),
+                    "texts": texts,
                     "team_id": team_id,
                     "case_ids": case_ids,
                     "likelihood": 4 if rate >= 2 * threshold else 3,
                     "impact": 3,
                     "evidence_date": evidence,
-                    "description": Markup("<p>%s</p>")
-                    % self.env._(
-                        "%(breached)s of %(total)s cases due in the last 7 days "
-                        "missed their resolution deadline (%(rate)s%%, threshold "
-                        "%(threshold)s%%). Check the team's workload and "
-                        "staffing.",
-                        breached=len(case_ids),
-                        total=total,
-                        rate=round(rate, 1),
-                        threshold=threshold,
-                    ),
                 }
             )
         return findings
@@ -685,23 +720,18 @@ class AftersalesAlert(models.Model):
             model = "aftersales.team" if kind == "team" else "product.product"
             records = _by_id(self.env[model].browse({r[1] for r in rows}))
             for company_id, res_id, count, average, case_ids, evidence, limit in rows:
-                subject = records[res_id].display_name
-                findings.append(
-                    {
-                        "company_id": company_id,
-                        "alert_type": "csat_drop",
-                        "subject_key": f"csat_drop:{kind}:{res_id}",
-                        "name": self.env._(
-                            "Satisfaction drop: %(subject)s", subject=subject
+                record = records[res_id]
+
+                def texts(
+                    env, record=record, average=average, count=count, limit=limit
+                ):
+                    return (
+                        env._(
+                            "Satisfaction drop: %(subject)s",
+                            subject=record.with_env(env).display_name,
                         ),
-                        "team_id": res_id if kind == "team" else False,
-                        "product_id": res_id if kind == "product" else False,
-                        "case_ids": case_ids or [],
-                        "likelihood": 4 if average < limit - 20 else 3,
-                        "impact": 3,
-                        "evidence_date": evidence,
-                        "description": Markup("<p>%s</p>")
-                        % self.env._(
+                        Markup("<p>%s</p>")
+                        % env._(
                             "Average satisfaction %(average)s over %(count)s "
                             "rated cases, under the threshold of %(limit)s. "
                             "Read the low-rated cases and call the customers "
@@ -710,6 +740,20 @@ class AftersalesAlert(models.Model):
                             count=count,
                             limit=limit,
                         ),
+                    )
+
+                findings.append(
+                    {
+                        "company_id": company_id,
+                        "alert_type": "csat_drop",
+                        "subject_key": f"csat_drop:{kind}:{res_id}",
+                        "texts": texts,
+                        "team_id": res_id if kind == "team" else False,
+                        "product_id": res_id if kind == "product" else False,
+                        "case_ids": case_ids or [],
+                        "likelihood": 4 if average < limit - 20 else 3,
+                        "impact": 3,
+                        "evidence_date": evidence,
                     }
                 )
         return findings
@@ -775,29 +819,43 @@ class AftersalesAlert(models.Model):
         ) in rows:
             rate = 100.0 * returned / delivered
             product = products[product_id]
-            findings.append(
-                {
-                    "company_id": company_id,
-                    "alert_type": "return_rate",
-                    "subject_key": f"return_rate:product:{product_id}",
-                    "name": self.env._(
-                        "Return rate of %(product)s", product=product.display_name
+
+            def texts(
+                env,
+                product=product,
+                returned=returned,
+                delivered=delivered,
+                rate=rate,
+                target=target,
+            ):
+                return (
+                    env._(
+                        "Return rate of %(product)s",
+                        product=product.with_env(env).display_name,
                     ),
-                    "product_id": product_id,
-                    "case_ids": case_ids or [],
-                    "likelihood": 4 if rate >= 2 * target else 3,
-                    "impact": 3,
-                    "evidence_date": evidence,
-                    "description": Markup("<p>%s</p>")
-                    % self.env._(
+                    Markup("<p>%s</p>")
+                    % env._(
                         "%(returned)s returned for %(delivered)s delivered "
-                        "(%(rate)s%%, target under %(target)s%%). Look at the "
-                        "return reasons and the product description.",
+                        "(%(rate)s%%, target under %(target)s%%). Look at "
+                        "the return reasons and the product description.",
                         returned=round(returned, 2),
                         delivered=round(delivered, 2),
                         rate=round(rate, 1),
                         target=target,
                     ),
+                )
+
+            findings.append(
+                {
+                    "company_id": company_id,
+                    "alert_type": "return_rate",
+                    "subject_key": f"return_rate:product:{product_id}",
+                    "texts": texts,
+                    "product_id": product_id,
+                    "case_ids": case_ids or [],
+                    "likelihood": 4 if rate >= 2 * target else 3,
+                    "impact": 3,
+                    "evidence_date": evidence,
                 }
             )
         return findings
@@ -805,6 +863,10 @@ class AftersalesAlert(models.Model):
     @api.model
     def _aftersales_apply_findings(self, findings, now):
         """Create, update or reopen alerts from detector findings.
+
+        A finding holds the alert's values, its ``case_ids`` and
+        ``evidence_date``, and ``texts(env)``: its (name, description) in
+        ``env``'s language, so that a new alert reads in every language.
 
         Idempotent: an open alert of the same company and subject is updated
         (date_last_seen, new cases linked, risk raised); a resolved one is
@@ -828,8 +890,11 @@ class AftersalesAlert(models.Model):
         touched = self.browse()
         to_reopen = self.browse()
         to_create = []
+        create_texts = []
+        english = self.with_context(lang="en_US")
         for finding in findings:
             key = (finding["company_id"], finding["subject_key"])
+            texts = finding.pop("texts")
             case_ids = finding.pop("case_ids")
             evidence = finding.pop("evidence_date")
             alert = open_alerts.get(key)
@@ -840,9 +905,13 @@ class AftersalesAlert(models.Model):
                 alert = resolved
                 to_reopen |= alert
             if not alert:
+                name, description = texts(english.env)
+                create_texts.append(texts)
                 to_create.append(
                     {
                         **finding,
+                        "name": name,
+                        "description": description,
                         "case_ids": [Command.set(case_ids)],
                         "date_detected": now,
                         "date_last_seen": now,
@@ -886,5 +955,46 @@ class AftersalesAlert(models.Model):
             to_reopen = to_reopen._aftersales_reopen()
             for alert in to_reopen:
                 alert.message_post(body=self.env._("Reopened: the pattern came back."))
-        created = self.create(to_create) if to_create else self.browse()
+        created = self.browse()
+        if to_create:
+            # written in English, the source of every translation; the
+            # managers are told once the alerts read in their languages
+            created = (
+                english.with_context(aftersales_alert_notify_later=True)
+                .create(to_create)
+                .with_env(self.env)
+            )
+            created._aftersales_translate_texts(create_texts)
+            created._aftersales_notify_managers()
         return created | touched | seen | to_reopen
+
+    def _aftersales_translate_texts(self, texts_list):
+        """Give each alert, created in English, its name and description in
+        every other installed language: ``texts_list[i](env)`` returns the
+        i-th alert's (name, description) in ``env``'s language."""
+        langs = [
+            code
+            for code, _name in self.env["res.lang"].get_installed()
+            if code != "en_US"
+        ]
+        if not langs:
+            return
+        english = self.with_context(lang="en_US").env
+        # the description is HTML, translated term by term (html_translate)
+        field = self._fields["description"]
+        terms = [{} for _alert in self]
+        for lang in langs:
+            localized = self.with_context(lang=lang, mail_notrack=True)
+            for alert, texts, by_lang in zip(localized, texts_list, terms, strict=True):
+                name, description = texts(localized.env)
+                alert.write({"name": name})
+                by_lang[lang] = field.get_trans_terms(str(description))
+        for alert, texts, by_lang in zip(self, texts_list, terms, strict=True):
+            source = field.get_trans_terms(str(texts(english)[1]))
+            alert.update_field_translations(
+                "description",
+                {
+                    lang: dict(zip(source, translated, strict=True))
+                    for lang, translated in by_lang.items()
+                },
+            )

@@ -117,6 +117,30 @@ class TestQualityCluster(AlertCommon):
         self.assertEqual(alert.severity, "high")
         self.assertIn("recall", str(alert.description))
 
+    def test_alert_read_in_each_managers_language(self):
+        """The hourly job (English) raises the alert; the zh_CN manager reads
+        it, and the to-do about it, in Chinese; an English reader in English."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.manager.lang = "zh_CN"
+        for _i in range(3):
+            self._case(category_id=self.cat_food.id)
+        self.Alert.with_context(lang="en_US")._cron_detect()
+        alert = self._alerts("quality_cluster", lot_id=self.lot.id)
+        self.assertEqual(alert.severity, "high")
+        english = alert.with_context(lang="en_US")
+        self.assertEqual(
+            english.name,
+            "Quality cases cluster on lot L2026-04 of Grain-free Kibble 2kg",
+        )
+        self.assertIn("Review a recall", str(english.description))
+        chinese = alert.with_user(self.manager).with_context(lang="zh_CN")
+        self.assertEqual(
+            chinese.name, "Grain-free Kibble 2kg 的批次 L2026-04 质量问题集中"
+        )
+        self.assertIn("请评估是否召回", str(chinese.description))
+        todo = alert.activity_ids.filtered(lambda a: a.user_id == self.manager)
+        self.assertEqual(todo.summary, chinese.name)
+
     def test_cluster_below_threshold_raises_nothing(self):
         self._case()
         self._case()
@@ -577,16 +601,17 @@ class TestDetectorQueries(AlertCommon):
         self._new_cases(5)
         self.Alert._cron_detect()
         self.env.invalidate_all()
-        # Nothing new: the detector queries, the open alerts, date_last_seen.
-        with self.assertQueryCount(__system__=20):
+        # Nothing new: the detector queries, the open alerts, date_last_seen
+        # (no product or lot name is read: alert texts are written on create).
+        with self.assertQueryCount(__system__=13):
             self.Alert._cron_detect()
         # New cases: the count depends on the alerts touched, not on the number
         # of cases linked (no per-case query). Warm the caches once first.
         self._new_cases(1)
         self.Alert._cron_detect()
         self._new_cases(1)
-        with self.assertQueryCount(__system__=35):
+        with self.assertQueryCount(__system__=31):
             self.Alert._cron_detect()
         self._new_cases(6)
-        with self.assertQueryCount(__system__=35):
+        with self.assertQueryCount(__system__=31):
             self.Alert._cron_detect()
