@@ -10,8 +10,12 @@ from . import aftersales_case_health
 from . import aftersales_case_demo
 from . import aftersales_priority_rule
 from . import aftersales_return_reason
+from . import aftersales_rma_policy
 from . import aftersales_rma
+from . import aftersales_rma_line
+from . import aftersales_rma_stock
 from . import aftersales_rma_accounting
+from . import aftersales_rma_demo
 from . import pet_profile
 from . import aftersales_alert
 from . import aftersales_recall
