@@ -740,6 +740,13 @@ class AftersalesRecallLine(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True
     )
+    notice_partner_id = fields.Many2one(
+        "res.partner",
+        string="Notice Sent To",
+        compute="_compute_notice_partner_id",
+        help="Who gets the notice by e-mail: the customer, else their company, "
+        "else a contact of that company with an e-mail address.",
+    )
     product_id = fields.Many2one("product.product", required=True, index=True)
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", index="btree_not_null"
@@ -848,6 +855,22 @@ class AftersalesRecallLine(models.Model):
             line.qty_returned = qty if rma.return_method != "dispose" else 0.0
             line.qty_disposed = qty if rma.return_method == "dispose" else 0.0
 
+    @api.depends(
+        "partner_id.email",
+        "partner_id.commercial_partner_id.email",
+        "partner_id.commercial_partner_id.child_ids.email",
+    )
+    def _compute_notice_partner_id(self):
+        for line in self:
+            partner = line.partner_id
+            company = partner.commercial_partner_id
+            contacts = company.child_ids.filtered(
+                lambda c: c.type in ("contact", "invoice") and c.email
+            )
+            line.notice_partner_id = next(
+                (p for p in (partner, company, *contacts) if p.email), False
+            )
+
     def _compute_access_url(self):
         for line in self:
             line.access_url = f"/my/recall/{line.id}"
@@ -909,7 +932,7 @@ class AftersalesRecallLine(models.Model):
         lines = self.sudo().browse(ids)
         lines.invalidate_recordset(["state"])
         lines = lines.filtered(lambda line: line.state == "pending")
-        reachable = lines.filtered(lambda line: line.partner_id.email)
+        reachable = lines.filtered("notice_partner_id")
         unreachable = lines - reachable
         now = fields.Datetime.now()
         for recall, recall_lines in reachable.grouped("recall_id").items():

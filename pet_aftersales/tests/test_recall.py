@@ -188,6 +188,28 @@ class TestRecallNotify(RecallCommon):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.supervisor)
 
+    def test_company_without_email_is_told_through_its_contact(self):
+        """A pet shop ordered through its buyer: the shop has no e-mail, its
+        buyer has; the notice reaches the buyer, not a call list."""
+        shop = self.env["res.partner"].create(
+            {"name": "Happy Paws Ltd", "is_company": True}
+        )
+        self.customer_b.write({"parent_id": shop.id, "type": "contact"})
+        recall = self._start_recall()
+        recall.with_user(self.supervisor).action_notify()
+        line = recall.line_ids.filtered(lambda line: line.partner_id == shop)
+        self.assertEqual(line.state, "notified")
+        self.assertEqual(line.notice_partner_id, self.customer_b)
+        mail = self._notice_mails(recall).filtered(lambda m: m.res_id == line.id)
+        self.assertEqual(mail.recipient_ids, self.customer_b)
+        self.assertIn("Dear Wang Lei,", mail.body_html)
+        self.assertFalse(
+            recall.activity_ids.filtered(
+                lambda a: a.activity_type_id
+                == self.env.ref("pet_aftersales.mail_activity_type_recall_call")
+            )
+        )
+
     def test_reminder_then_call(self):
         recall = self._start_recall()
         recall.with_user(self.supervisor).action_notify()
