@@ -1156,11 +1156,34 @@ class AftersalesRecallLine(models.Model):
         return rma
 
     def _portal_report_illness(self, description):
-        """Open a pet-health case for the customer, linked to the recall."""
+        """Open a pet-health case for the customer, linked to the recall.
+
+        While that case is open, a new report (the same episode told again,
+        a double click, a second tab) is added to it as the customer's
+        message instead of opening another case; once it is closed, a new
+        report opens a new case."""
         self.ensure_one()
         description = (description or "").strip()
         if not description:
             raise UserError(self.env._("Tell us what happened to your pet."))
+        # one report at a time per notice: a second one waits, then sees the
+        # case the first one opened
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM aftersales_recall_line WHERE id = %s FOR UPDATE",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["case_ids"])
+        open_case = self.sudo().case_ids.filtered(lambda case: not case.is_closed)[:1]
+        if open_case:
+            open_case.message_post(
+                body=description,
+                author_id=self.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            return open_case
         category = (
             self.env["aftersales.category"]
             .sudo()

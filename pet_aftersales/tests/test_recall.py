@@ -512,6 +512,33 @@ class TestRecallPortal(RecallCommon, HttpCase):
         self.assertEqual(case.partner_id, self.customer)
         self.assertEqual(case.lot_id, self.lot)
         self.assertEqual(self.recall.case_count, 1)
+        # told again while the case is open: the same case hears it
+        response = self._answer(
+            self.line_a,
+            {"illness": "Now she refuses to eat."},
+            url=f"/my/recall/{self.line_a.id}/illness",
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.line_a.case_ids, case)
+        message = case.message_ids.filtered(
+            lambda m: "refuses to eat" in (m.body or "")
+        )
+        self.assertEqual(message.author_id, self.customer)
+        # once the case is closed, a new illness is a new case
+        pet = self.env["pet.profile"].create(
+            {"name": "Bao", "species": "dog", "partner_id": self.customer.id}
+        )
+        case.with_user(self.manager).write(
+            {"pet_id": pet.id, "solution": "price_compensation"}
+        )
+        case.with_user(self.manager).action_close()
+        self._answer(
+            self.line_a,
+            {"illness": "Our other dog is sick too."},
+            url=f"/my/recall/{self.line_a.id}/illness",
+        )
+        self.assertEqual(len(self.line_a.case_ids), 2)
+        self.assertEqual(self.recall.case_count, 2)
 
 
 @tagged("post_install", "-at_install")
