@@ -228,10 +228,16 @@ def main():
         )
         for i in range(args.agents)
     ]
-    for thread in threads:
+    # ramp-up over the first third of the warm-up, as people arrive: 55
+    # logins in the same instant measure the client's own threads (a GET and
+    # its POST more than the worker's 2 s keep-alive apart), not Odoo
+    ramp = args.warmup / 3
+    started = time.monotonic()
+    for index, thread in enumerate(threads):
+        time.sleep(max(0.0, started + ramp * index / len(threads) - time.monotonic()))
         thread.start()
     # warm-up: every worker loads its registry and caches; not counted
-    time.sleep(args.warmup)
+    time.sleep(max(0.0, started + args.warmup - time.monotonic()))
     with rec.lock:
         rec.times.clear()
     time.sleep(args.seconds)
