@@ -18,7 +18,9 @@ from . import aftersales_rma_accounting
 from . import aftersales_rma_demo
 from . import pet_profile
 from . import aftersales_alert
+from . import aftersales_alert_detection
 from . import aftersales_recall
+from . import aftersales_recall_line
 from . import res_company
 from . import res_config_settings
 from . import res_lang
