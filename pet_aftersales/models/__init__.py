@@ -6,6 +6,9 @@ from . import aftersales_stage
 from . import aftersales_sla_policy
 from . import aftersales_symptom
 from . import aftersales_case
+from . import aftersales_case_sla
+from . import aftersales_case_mail
+from . import aftersales_case_round
 from . import aftersales_case_health
 from . import aftersales_case_demo
 from . import aftersales_priority_rule
