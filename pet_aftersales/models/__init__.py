@@ -16,6 +16,7 @@ from . import aftersales_return_reason
 from . import aftersales_rma_policy
 from . import aftersales_rma
 from . import aftersales_rma_line
+from . import aftersales_rma_request
 from . import aftersales_rma_stock
 from . import aftersales_rma_accounting
 from . import aftersales_rma_demo
