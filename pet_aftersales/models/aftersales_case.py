@@ -27,6 +27,7 @@ CALLBACK_MIN_PRIORITY = 2
 class AftersalesCase(models.Model):
     _name = "aftersales.case"
     _description = "After-sales Case"
+    _aftersales_feedback_link_field = "aftersales_case_id"
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -1075,10 +1076,6 @@ class AftersalesCase(models.Model):
     # ------------------------------------------------------------
     # FEEDBACK HOOKS (aftersales.feedback.mixin)
     # ------------------------------------------------------------
-
-    def _aftersales_feedback_link_vals(self):
-        self.ensure_one()
-        return {"aftersales_case_id": self.id}
 
     def _aftersales_feedback_case(self):
         return self

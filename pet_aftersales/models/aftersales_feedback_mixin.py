@@ -26,6 +26,9 @@ class AftersalesFeedbackMixin(models.AbstractModel):
 
     _name = "aftersales.feedback.mixin"
     _description = "After-sales Feedback"
+    # the Many2one to the model on survey.user_input and loyalty.history
+    # (each model using the mixin names its own, e.g. "aftersales_case_id")
+    _aftersales_feedback_link_field = None
 
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Survey Answer", copy=False, readonly=True
@@ -94,15 +97,10 @@ class AftersalesFeedbackMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _aftersales_feedback_link_vals(self):
-        """Values linking a survey answer or a loyalty history line to ``self``
-        (a Many2one on ``survey.user_input`` and on ``loyalty.history``).
-
-        Abstract: each model using the mixin (cases, returns) names its own
-        field; a new model that forgets to fails loudly here."""
-        raise NotImplementedError(
-            f"{self._name} uses aftersales.feedback.mixin without "
-            "_aftersales_feedback_link_vals"
-        )
+        """Values linking a survey answer or a loyalty history line to
+        ``self``, through the model's ``_aftersales_feedback_link_field``."""
+        self.ensure_one()
+        return {self._aftersales_feedback_link_field: self.id}
 
     def _aftersales_feedback_case(self):
         """The case that goes to second handling when the customer is unhappy."""

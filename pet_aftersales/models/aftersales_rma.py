@@ -15,6 +15,7 @@ APPROVER_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
 class AftersalesRma(models.Model):
     _name = "aftersales.rma"
     _description = "Return Authorization"
+    _aftersales_feedback_link_field = "aftersales_rma_id"
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -959,10 +960,6 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
     # FEEDBACK HOOKS (aftersales.feedback.mixin)
     # ------------------------------------------------------------
-
-    def _aftersales_feedback_link_vals(self):
-        self.ensure_one()
-        return {"aftersales_rma_id": self.id}
 
     def _aftersales_feedback_case(self):
         return self.case_id
