@@ -2,7 +2,7 @@
     "name": "Pet After-sales",
     "summary": "Service cases, returns, satisfaction surveys and feedback rewards "
     "for pet businesses",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/After-Sales",
     "license": "LGPL-3",
     "author": "Pet After-sales",

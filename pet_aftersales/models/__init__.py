@@ -8,7 +8,9 @@ from . import aftersales_symptom
 from . import aftersales_case
 from . import aftersales_case_sla
 from . import aftersales_case_mail
+from . import aftersales_case_routing
 from . import aftersales_case_round
+from . import aftersales_checklist
 from . import aftersales_case_health
 from . import aftersales_case_demo
 from . import aftersales_priority_rule

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
+from .aftersales_case import PET_HEALTH_CODE
+
 
 class AftersalesCase(models.Model):
     """The clinical side of a pet-health case: symptoms, the vet, the claim for
@@ -228,3 +230,33 @@ class AftersalesCase(models.Model):
         )
         action.update({"res_id": self.vet_claim_move_id.id, "views": [(False, "form")]})
         return action
+
+    @api.constrains(
+        "category_id", "pet_id", "product_id", "lot_id", "priority", "stage_id"
+    )
+    def _check_pet_health(self):
+        """A pet health case opens at once with what the caller knows; the
+        pet, the product and its lot are needed to solve it, not to open it."""
+        for case in self.filtered(lambda c: c.category_id.code == PET_HEALTH_CODE):
+            missing = []
+            if case.stage_id.solution_required:
+                if not case.pet_id:
+                    missing.append(self.env._("the pet"))
+                if not case.product_id:
+                    missing.append(self.env._("the product"))
+                elif case.product_id.tracking != "none" and not case.lot_id:
+                    missing.append(self.env._("the lot/serial number"))
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Record %(fields)s before solving pet health case %(case)s.",
+                        case=case.name,
+                        fields=", ".join(missing),
+                    )
+                )
+            if case.priority != "3":
+                raise ValidationError(
+                    self.env._(
+                        "Pet health case %(case)s is always urgent.", case=case.name
+                    )
+                )

@@ -23,7 +23,10 @@ class AftersalesCase(models.Model):
         policies = (
             self.env["aftersales.sla.policy"]
             .sudo()
-            .search([("team_id", "in", self.team_id.ids)])
+            .search_fetch(
+                [("team_id", "in", self.team_id.ids)],
+                ["team_id", "priority", "clock", "response_hours", "resolution_hours"],
+            )
         )
         by_team = defaultdict(list)
         for policy in policies:

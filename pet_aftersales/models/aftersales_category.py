@@ -1,5 +1,3 @@
-from lxml import html as lxml_html
-
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
@@ -44,11 +42,6 @@ class AftersalesCategory(models.Model):
         ],
         default="single",
     )
-    checklist = fields.Html(
-        translate=True,
-        help="Standard operating steps for handling this kind of case.",
-    )
-
     _sql_constraints = [
         (
             "code_uniq",
@@ -70,18 +63,3 @@ class AftersalesCategory(models.Model):
                 )
             )
         return res
-
-    def _get_checklist_steps(self):
-        """The steps of the checklist: its list items, else its lines."""
-        self.ensure_one()
-        if tools.is_html_empty(self.checklist):
-            return []
-        root = lxml_html.fragment_fromstring(str(self.checklist), create_parent="div")
-        items = [" ".join(li.text_content().split()) for li in root.iter("li")]
-        if not items:
-            items = [" ".join(p.text_content().split()) for p in root.iter("p")]
-        if not items:
-            items = [
-                " ".join(line.split()) for line in root.text_content().splitlines()
-            ]
-        return [item for item in items if item]

@@ -137,8 +137,11 @@ class AftersalesCaseCommon(AftersalesCommon):
                 "team_id": cls.team.id,
                 "default_urgency": "low",
                 "default_impact": "single",
-                "checklist": "<ol><li>Ask for a photo</li><li>Check the lot</li>"
-                "<li>Offer an exchange</li></ol>",
+                "checklist_step_ids": [
+                    Command.create({"sequence": 10, "name": "Ask for a photo"}),
+                    Command.create({"sequence": 20, "name": "Check the lot"}),
+                    Command.create({"sequence": 30, "name": "Offer an exchange"}),
+                ],
             }
         )
         cls.stage_new = cls.env.ref("pet_aftersales.aftersales_stage_new")

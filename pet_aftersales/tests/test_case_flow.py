@@ -121,6 +121,14 @@ class TestCaseFlow(AftersalesCaseCommon):
         item.done = True
         self.assertEqual(item.done_user_id, self.agent)
         self.assertAlmostEqual(case.checklist_progress, 100 / 3, places=2)
+        # the category's steps are records the manager orders and edits; the
+        # case keeps its own copy, ticked off by the agent
+        manager_view = self.category.with_user(self.manager)
+        manager_view.checklist_step_ids[2].sequence = 5
+        self.assertIn(
+            "<li>Offer an exchange</li><li>Ask for a photo</li>", manager_view.checklist
+        )
+        self.assertEqual(len(case.checklist_item_ids), 3)
 
     def test_owner_change_is_tracked(self):
         case = self._create_case(user_id=self.agent.id).with_context(

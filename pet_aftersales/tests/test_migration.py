@@ -1,0 +1,66 @@
+import importlib.util
+import json
+from pathlib import Path
+
+from odoo.tests import TransactionCase
+from odoo.tools import SQL
+
+
+def _load_migration(version, name):
+    path = Path(__file__).parents[1] / "migrations" / version / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"pa_{name}_{version}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class TestChecklistMigration(TransactionCase):
+    def test_html_checklists_become_steps_with_their_translations(self):
+        """A category a user made before 18.0.1.3.0 keeps its checklist: the
+        HTML list becomes step records, translations included, and the old
+        column goes."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        own = self.env["aftersales.category"].create({"name": "Own", "code": "own"})
+        shipped = self.env.ref("pet_aftersales.aftersales_category_quality")
+        shipped_steps = shipped.checklist_step_ids
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("ALTER TABLE aftersales_category ADD COLUMN checklist jsonb"))
+        cr.execute(
+            SQL(
+                "UPDATE aftersales_category SET checklist = %s WHERE id = %s",
+                json.dumps(
+                    {
+                        "en_US": "<ol><li>Ask for a photo</li>"
+                        "<li>Check  the\nlot</li></ol>",
+                        "zh_CN": "<ol><li>索取照片</li><li>检查批次</li></ol>",
+                    }
+                ),
+                own.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                "UPDATE aftersales_category SET checklist = %s WHERE id = %s",
+                json.dumps({"en_US": "<ol><li>Old shipped step</li></ol>"}),
+                shipped.id,
+            )
+        )
+        _load_migration("18.0.1.3.0", "post-migrate").migrate(cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            own.checklist_step_ids.mapped("name"), ["Ask for a photo", "Check the lot"]
+        )
+        self.assertEqual(
+            own.with_context(lang="zh_CN").checklist_step_ids.mapped("name"),
+            ["索取照片", "检查批次"],
+        )
+        # the shipped categories have their steps from the data file already
+        self.assertEqual(shipped.checklist_step_ids, shipped_steps)
+        cr.execute(
+            SQL(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'aftersales_category' AND column_name = 'checklist'"
+            )
+        )
+        self.assertFalse(cr.fetchall())
