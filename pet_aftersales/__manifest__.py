@@ -4,6 +4,8 @@
     "for pet businesses",
     "version": "18.0.1.3.0",
     "category": "Services/After-Sales",
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "license": "LGPL-3",
     "author": "Pet After-sales",
     "website": "https://github.com/pet-aftersales/pet_aftersales",
@@ -71,7 +73,6 @@
     "demo": [
         "demo/pet_aftersales_demo.xml",
         "demo/aftersales_case_demo.xml",
-        "demo/aftersales_rma_demo.xml",
         "demo/pet_profile_demo.xml",
         "demo/aftersales_portal_demo.xml",
         "demo/aftersales_feedback_demo.xml",

@@ -586,34 +586,3 @@ class AftersalesAlert(models.Model):
             created._aftersales_translate_texts(create_texts)
             created._aftersales_notify_managers()
         return created | touched | seen | to_reopen
-
-    def _aftersales_translate_texts(self, texts_list):
-        """Give each alert, created in English, its name and description in
-        every other installed language: ``texts_list[i](env)`` returns the
-        i-th alert's (name, description) in ``env``'s language."""
-        langs = [
-            code
-            for code, _name in self.env["res.lang"].get_installed()
-            if code != "en_US"
-        ]
-        if not langs:
-            return
-        english = self.with_context(lang="en_US").env
-        # the description is HTML, translated term by term (html_translate)
-        field = self._fields["description"]
-        terms = [{} for _alert in self]
-        for lang in langs:
-            localized = self.with_context(lang=lang, mail_notrack=True)
-            for alert, texts, by_lang in zip(localized, texts_list, terms, strict=True):
-                name, description = texts(localized.env)
-                alert.write({"name": name})
-                by_lang[lang] = field.get_trans_terms(str(description))
-        for alert, texts, by_lang in zip(self, texts_list, terms, strict=True):
-            source = field.get_trans_terms(str(texts(english)[1]))
-            alert.update_field_translations(
-                "description",
-                {
-                    lang: dict(zip(source, translated, strict=True))
-                    for lang, translated in by_lang.items()
-                },
-            )

@@ -34,8 +34,6 @@ class AftersalesCase(models.Model):
         "aftersales.sla.mixin",
     ]
     _order = "priority desc, id desc"
-    # above this many cases in one create(), chatter work is done in batch
-    _aftersales_bulk_create_size = 20
     _rec_names_search = ["name", "reference", "partner_id.name", "email_from"]
     _check_company_auto = True
     _primary_email = "email_from"
@@ -416,19 +414,15 @@ class AftersalesCase(models.Model):
         self._assign_references(vals_list)
         self._prepare_routing_vals(vals_list)
         self._prepare_sla_pause_vals(vals_list)
-        if len(vals_list) <= self._aftersales_bulk_create_size or self.env.context.get(
-            "tracking_disable"
-        ):
-            cases = super().create(vals_list)
-        else:
-            # mail.thread would follow, log and notify case by case: do it
-            # once for the whole batch instead (see _aftersales_bulk_chatter)
-            cases = (
-                super(AftersalesCase, self.with_context(tracking_disable=True))
-                .create(vals_list)
-                .with_env(self.env)
-            )
-            cases._aftersales_bulk_chatter(vals_list)
+        # one path whatever the batch size: mail.thread's per-record chatter
+        # is replaced by Odoo's batch APIs (see _aftersales_creation_chatter)
+        cases = (
+            super(AftersalesCase, self.with_context(tracking_disable=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+        if not self.env.context.get("tracking_disable"):
+            cases._aftersales_creation_chatter()
         cases._create_checklist_items()
         self.env["aftersales.alert"]._aftersales_detect_pet_health(cases)
         return cases

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models, tools
+from odoo import api, fields, models, tools
 
 
 # one file per concept of a case (the case, its service levels, its mail);
@@ -19,43 +19,45 @@ class AftersalesCase(models.Model):
     # MAIL
     # ------------------------------------------------------------
 
-    def _creation_subtype(self):
-        return self.env.ref("pet_aftersales.mt_case_new")
+    def _aftersales_creation_chatter(self):
+        """What mail.thread does when it creates records, for the whole batch,
+        the same for one case as for a thousand.
 
-    def _aftersales_bulk_chatter(self, vals_list):
-        """What mail.thread does when it creates records, for a whole batch.
-
-        Creating many cases at once (an integration, a bulk intake) would
-        otherwise post one "case opened" message and one "you have been
-        assigned" mail per case, about 19 queries each. Here the followers
-        (creator, the team's followers of "Case Opened", the assignee) are
-        inserted in one batch, and each team posts one digest linking all its
-        new cases: it records the creation in the team's chatter and notifies
-        the team's followers and the assignees once. Like Odoo's own import,
-        the cases themselves get no "created" note (their creator and date
-        are on the record).
+        Each case gets its followers (the creator, the team's followers of
+        "Case Opened", the assignee) and a creation note in its chatter; each
+        team posts one announcement of its new cases that notifies its
+        followers and the assignees once per create, instead of one message
+        per case (about 19 queries each). Stage mail templates are sent as on
+        any stage change. The standard context keys an integration passes
+        are honoured: ``mail_create_nosubscribe``, ``mail_create_nolog``,
+        ``mail_notrack``, ``mail_auto_subscribe_no_notify``.
         """
         if not self:
             return
         ctx = self.env.context
-        self._aftersales_bulk_subscribe()
+        self._aftersales_subscribe_new()
         if not ctx.get("mail_create_nolog"):
-            self._aftersales_notify_bulk_created()
+            author = self.env.user.partner_id
+            self._message_log_batch(
+                bodies={case.id: case._creation_message() for case in self},
+                author_id=author.id,
+            )
+            self._aftersales_announce_new()
         if not ctx.get("mail_notrack"):
-            # the stage's mail template, as mail.thread schedules it on create
-            tracked = self._track_get_fields()
-            for case, vals in zip(self, vals_list, strict=True):
-                changes = [fname for fname in tracked if vals.get(fname)]
-                if changes:
-                    self.env.cr.precommit.add(case._track_post_template_finalize)
-                    self.env.cr.precommit.data.setdefault(
-                        f"mail.tracking.create.{self._name}.{case.id}", changes
-                    )
+            with_template = self.filtered("stage_id.mail_template_id")
+            if with_template:
+                # after the request's last write, as mail.thread does
+                self.env.cr.precommit.add(with_template._aftersales_send_stage_mail)
 
-    def _aftersales_bulk_subscribe(self):
-        """Followers of new cases in one INSERT batch: the creator, the
-        team's followers (through the parent subtypes) and the assignee, with
-        the subtypes mail.thread's auto-subscription would give them."""
+    def _aftersales_send_stage_mail(self):
+        for case in self.exists():
+            case._message_track_post_template(["stage_id"])
+
+    def _aftersales_subscribe_new(self):
+        """Followers of new cases, through ``mail.followers._insert_followers``
+        once per team and owner: the creator, the team's followers (with the
+        case subtypes their team subscription implies) and the assignee, as
+        mail.thread's auto-subscription would give them."""
         Subtype = self.env["mail.message.subtype"]
         child_ids, def_ids, int_ids, parent, _relation = (
             Subtype._get_auto_subscription_subtypes(self._name)
@@ -85,34 +87,37 @@ class AftersalesCase(models.Model):
             not self.env.context.get("mail_create_nosubscribe") and creator.active
         )
         creator_sids = set(external if creator.share else defaults)
-        vals_list = []
-        for case in self:
+        Followers = self.env["mail.followers"]
+        for (team, owner), cases in self.grouped(
+            lambda c: (c.team_id, c.user_id)
+        ).items():
             partners = defaultdict(set)
             if subscribe_creator:
                 partners[creator.partner_id.id] |= creator_sids
-            for partner_id, sids in team_followers[case.team_id.id].items():
+            for partner_id, sids in team_followers[team.id].items():
                 partners[partner_id] |= sids
-            if case.user_id.sudo().active:
-                partners[case.user_id.sudo().partner_id.id] |= set(def_ids)
-            vals_list.extend(
-                {
-                    "res_model": self._name,
-                    "res_id": case.id,
-                    "partner_id": partner_id,
-                    "subtype_ids": [Command.set(sorted(sids))],
-                }
-                for partner_id, sids in partners.items()
-            )
-        self.env["mail.followers"].sudo().create(vals_list)
+            if owner.sudo().active:
+                partners[owner.sudo().partner_id.id] |= set(def_ids)
+            if partners:
+                Followers._insert_followers(
+                    self._name,
+                    cases.ids,
+                    list(partners),
+                    subtypes={pid: sorted(sids) for pid, sids in partners.items()},
+                    check_existing=False,
+                )
 
-    def _aftersales_notify_bulk_created(self):
-        """One digest per team, posted on the team: it notifies the team's
-        followers of "Case Opened" and the assignees of the new cases, each
-        listed under their owner, instead of one notification per case."""
+    def _aftersales_announce_new(self):
+        """One announcement per team and create, posted on the team: it
+        notifies the team's followers of "Case Opened" and the assignees of
+        the new cases, listed under their owner."""
         digest_size = 50
+        notify_assignees = not self.env.context.get("mail_auto_subscribe_no_notify")
         for team, cases in self.grouped("team_id").items():
-            assignees = cases.user_id.filtered(
-                lambda u: u != self.env.user and u.sudo().active
+            assignees = (
+                cases.user_id.filtered(lambda u: u != self.env.user and u.sudo().active)
+                if notify_assignees
+                else self.env["res.users"]
             )
             sections = []
             for user, owned in cases.grouped("user_id").items():
@@ -139,7 +144,9 @@ class AftersalesCase(models.Model):
                     )
                 )
             body = Markup("<p>%s</p>%s") % (
-                self.env._("%(count)s new cases were opened.", count=len(cases)),
+                self.env._("%(count)s new cases were opened.", count=len(cases))
+                if len(cases) > 1
+                else self.env._("A new case was opened."),
                 Markup("").join(sections),
             )
             if team:

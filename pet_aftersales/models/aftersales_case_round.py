@@ -106,7 +106,7 @@ class AftersalesCase(models.Model):
                     "survey_reminder_date": False,
                 }
             )
-        solved._schedule_callback()
+        solved._aftersales_plan_callback()
         # The survey (or the call-back of key customers) follows every solved
         # case, whether closed by the button or dragged to the stage.
         solved._aftersales_request_feedback()
@@ -191,30 +191,11 @@ class AftersalesCase(models.Model):
             )
         return rounds
 
-    def _get_callback_date(self):
-        """The day ``aftersales_callback_days`` business days after today."""
+    def _aftersales_callback_calendar(self):
         self.ensure_one()
-        return self._sla_business_date(
-            self.team_id.resource_calendar_id or self.company_id.resource_calendar_id,
-            fields.Date.context_today(self),
-            max(self.company_id.aftersales_callback_days, 0),
+        return (
+            self.team_id.resource_calendar_id or super()._aftersales_callback_calendar()
         )
-
-    def _schedule_callback(self):
-        for case in self:
-            date = case._get_callback_date()
-            case.callback_date = date
-            case.callback_done = False
-            case._aftersales_activity_schedule(
-                case.user_id or case.team_id.user_id or self.env.user,
-                lambda case, env: {
-                    "summary": env._(
-                        "Call the customer back about %(case)s", case=case.reference
-                    )
-                },
-                "pet_aftersales.mail_activity_type_callback",
-                date_deadline=date,
-            )
 
     def action_reopen(self):
         """Second handling: back to the team's first open stage."""

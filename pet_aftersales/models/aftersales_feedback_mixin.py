@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 RATINGS = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
 # survey.question.aftersales_dimension -> field holding its 1-5 rating
@@ -263,11 +262,20 @@ class AftersalesFeedbackMixin(models.AbstractModel):
 
     def _aftersales_callback_activity_types(self):
         """Activity types that stand for a call-back: ours and Odoo's call."""
-        types = self.env.ref("mail.mail_activity_data_call")
-        case_type = self.env.ref(
-            "pet_aftersales.mail_activity_type_callback", raise_if_not_found=False
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
+        return self.env["mail.activity.type"].browse(
+            [
+                type_id
+                for type_id in (
+                    xmlid_to_id("mail.mail_activity_data_call"),
+                    xmlid_to_id(
+                        "pet_aftersales.mail_activity_type_callback",
+                        raise_if_not_found=False,
+                    ),
+                )
+                if type_id
+            ]
         )
-        return types | case_type if case_type else types
 
     def _aftersales_callback_activities(self):
         """Open call-back activities of these records, in one query."""
@@ -299,48 +307,53 @@ class AftersalesFeedbackMixin(models.AbstractModel):
             ]
         )
 
-    def _aftersales_schedule_callback(self):
-        """Plan a satisfaction call for the owner, unless one is planned."""
+    def _aftersales_callback_calendar(self):
+        """The working calendar call-back dates are counted in (hook)."""
+        self.ensure_one()
+        return self.company_id.resource_calendar_id
+
+    def _aftersales_plan_callback(self):
+        """The one call-back scheduler: the call-back date, ``callback_days``
+        business days from today on the record's calendar, and a call-back
+        to-do for the owner, in the owner's language, unless one is planned."""
+        if not self:
+            return
         activities = self._aftersales_callback_activities()
         for record in self:
             planned = activities.filtered(lambda act, rec=record: act.res_id == rec.id)
             if planned:
-                record.write(
-                    {
-                        "feedback_state": "callback",
-                        "feedback_skip_reason": False,
-                        "callback_date": record.callback_date
-                        or planned[0].date_deadline,
-                    }
-                )
+                if not record.callback_date:
+                    record.callback_date = planned[0].date_deadline
                 continue
-            company = record.company_id
             deadline = self.env["aftersales.sla.mixin"]._sla_business_date(
-                company.resource_calendar_id,
+                record._aftersales_callback_calendar(),
                 fields.Date.context_today(record),
-                company.aftersales_callback_days or 0,
+                max(record.company_id.aftersales_callback_days, 0),
             )
-            record.write(
-                {
-                    "feedback_state": "callback",
-                    "feedback_skip_reason": False,
-                    "callback_date": deadline,
-                    "callback_done": False,
-                }
-            )
-            owner = record._aftersales_feedback_owner() or self.env.user
+            record.write({"callback_date": deadline, "callback_done": False})
             record._aftersales_activity_schedule(
-                owner,
+                record._aftersales_feedback_owner() or self.env.user,
                 lambda record, env: {
-                    "summary": env._("Satisfaction call-back"),
+                    "summary": env._(
+                        "Call the customer back about %(case)s",
+                        case=record.display_name,
+                    ),
                     "note": env._(
                         "Call the customer back, check the problem is solved and "
                         "record the satisfaction scores with the Call-back button."
                     ),
                 },
-                activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
+                "pet_aftersales.mail_activity_type_callback",
                 date_deadline=deadline,
             )
+
+    def _aftersales_schedule_callback(self):
+        """Feedback by phone instead of a survey: the call-back is planned
+        and the feedback waits for it."""
+        self.filtered(
+            lambda r: not r.callback_date or r.callback_done
+        )._aftersales_plan_callback()
+        self.write({"feedback_state": "callback", "feedback_skip_reason": False})
 
     @api.model
     def _cron_aftersales_survey_reminder(self, batch_size=200):
@@ -470,202 +483,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
                 body=texts(target, self.env)["note"], subtype_xmlid="mail.mt_note"
             )
 
-    # ------------------------------------------------------------
-    # LOYALTY REWARD
-    # ------------------------------------------------------------
-
-    def _aftersales_lock(self):
-        """Lock the rows so concurrent answers cannot reward twice."""
-        self.flush_recordset(["feedback_points_granted"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM %s WHERE id IN %s FOR UPDATE",
-                SQL.identifier(self._table),
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset(["feedback_points_granted"])
-
-    def _aftersales_lock_rewarded_partners(self):
-        """Serialize the rewards of one customer: the monthly cap counts what
-        other transactions granted. A no-op update takes the customer's row
-        lock; a concurrent reward of the same customer waits for it and, under
-        Odoo's repeatable-read transactions, fails with a serialization error
-        once this one commits, so that Odoo retries it on a snapshot that sees
-        these points (and the card this one may create)."""
-        partners = self.partner_id.commercial_partner_id
-        if partners:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET write_date = write_date WHERE id IN %s",
-                    tuple(sorted(partners.ids)),
-                )
-            )
-
-    def _aftersales_loyalty_card(self, program, partner):
-        card = (
-            self.env["loyalty.card"]
-            .sudo()
-            .search(
-                [("program_id", "=", program.id), ("partner_id", "=", partner.id)],
-                order="id",
-                limit=1,
-            )
-        )
-        if not card:
-            card = (
-                self.env["loyalty.card"]
-                .sudo()
-                .with_company(program.company_id or self.company_id)
-                .create(
-                    {"program_id": program.id, "partner_id": partner.id, "points": 0}
-                )
-            )
-        return card
-
-    def _aftersales_monthly_feedback_points(self, partner):
-        today = fields.Date.context_today(self)
-        month_start = fields.Datetime.to_datetime(today.replace(day=1))
-        groups = (
-            self.env["loyalty.history"]
-            .sudo()
-            ._read_group(
-                [
-                    ("aftersales_kind", "=", "feedback"),
-                    ("card_id.partner_id", "=", partner.id),
-                    ("create_date", ">=", month_start),
-                ],
-                [],
-                ["issued:sum"],
-            )
-        )
-        return groups[0][0] or 0.0
-
-    def _aftersales_grant_feedback_points(self):
-        """Reward the feedback on the customer's loyalty card, once per record.
-
-        The points go to the commercial partner's card of the company's
-        feedback program, capped per calendar month, with a history line
-        naming the case or return.
-        """
-        records = self.filtered(lambda rec: not rec.feedback_points_granted)
-        if not records:
-            return self.env["loyalty.history"]
-        records._aftersales_lock()
-        records._aftersales_lock_rewarded_partners()
-        history = self.env["loyalty.history"].sudo()
-        for record in records.filtered(lambda rec: not rec.feedback_points_granted):
-            company = record.company_id
-            program = company.aftersales_loyalty_program_id.sudo()
-            points = company.aftersales_feedback_points
-            partner = record.partner_id.commercial_partner_id
-            if not program or points <= 0 or not partner:
-                continue
-            cap = company.aftersales_feedback_points_monthly_cap
-            if cap > 0:
-                points = min(
-                    points, cap - record._aftersales_monthly_feedback_points(partner)
-                )
-            record.feedback_points_granted = True
-            if points <= 0:
-                record.message_post(
-                    body=self.env._(
-                        "No feedback points: the customer reached the monthly "
-                        "cap of %(cap)s points.",
-                        cap=cap,
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
-                continue
-            card = record._aftersales_loyalty_card(program, partner)
-            history |= history.create(
-                {
-                    "card_id": card.id,
-                    "issued": points,
-                    "aftersales_kind": "feedback",
-                    "description": self.env._(
-                        "Feedback reward for %(record)s", record=record.display_name
-                    ),
-                    **record._aftersales_feedback_link_vals(),
-                }
-            )
-            card.points += points
-            record.message_post(
-                body=self.env._(
-                    "%(points)s %(unit)s credited to %(customer)s for the feedback.",
-                    points=points,
-                    unit=card.point_name or program.portal_point_name,
-                    customer=partner.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-        return history
-
-    @api.model
-    def _aftersales_revoke_order_points(self, rma, ratio):
-        """Take back the loyalty points ``rma``'s sale order earned, pro rata.
-
-        ``ratio`` is the refunded share of the order (0-1). Each card loses
-        ``ratio`` of the points the order issued on it, once per return, never
-        below zero: what cannot be taken is reported on the return's chatter.
-        """
-        rma.ensure_one()
-        ratio = min(max(ratio or 0.0, 0.0), 1.0)
-        order = rma.sale_order_id
-        History = self.env["loyalty.history"].sudo()
-        if not order or not ratio:
-            return History
-        already = History.search(
-            [("aftersales_kind", "=", "revoke"), ("aftersales_rma_id", "=", rma.id)]
-        )
-        groups = History._read_group(
-            [
-                ("order_model", "=", "sale.order"),
-                ("order_id", "=", order.id),
-                ("issued", ">", 0),
-                ("card_id", "not in", already.card_id.ids),
-            ],
-            ["card_id"],
-            ["issued:sum"],
-        )
-        history = History
-        for card, issued in groups:
-            wanted = (
-                card.currency_id.round(issued * ratio)
-                if card.currency_id
-                else issued * ratio
-            )
-            taken = min(wanted, max(card.points, 0.0))
-            if wanted <= 0:
-                continue
-            history |= History.create(
-                {
-                    "card_id": card.id,
-                    "used": taken,
-                    "aftersales_kind": "revoke",
-                    "aftersales_rma_id": rma.id,
-                    "description": self.env._(
-                        "Points of %(order)s taken back by return %(rma)s",
-                        order=order.display_name,
-                        rma=rma.display_name,
-                    ),
-                }
-            )
-            card.points -= taken
-            if taken < wanted:
-                rma.message_post(
-                    body=self.env._(
-                        "Only %(taken)s of the %(wanted)s points earned by "
-                        "%(order)s could be taken back from %(customer)s's card: "
-                        "the rest was already spent.",
-                        taken=taken,
-                        wanted=wanted,
-                        order=order.display_name,
-                        customer=card.partner_id.display_name,
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
-        return history
+    # (loyalty points for feedback: aftersales_feedback_loyalty.py)
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -1,12 +1,8 @@
-from collections import defaultdict
-from datetime import timedelta
+"""The return authorization (RMA): its fields, states and the clicks that
+move it. Review, policy, stock and accounting live in aftersales_rma_*.py."""
 
-from odoo import SUPERUSER_ID, Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import (
-    float_compare,
-    format_datetime,
-)
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 OPEN_STATES = ("draft", "submitted", "approved")
 APPROVER_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
@@ -130,11 +126,6 @@ class AftersalesRma(models.Model):
         help="When the courier collects the goods. Set on approval to the next "
         "business day when left empty.",
     )
-    return_address_id = fields.Many2one(
-        "res.partner",
-        compute="_compute_return_address_id",
-        help="Where the customer sends or brings the goods back.",
-    )
     tracking_ref = fields.Char(string="Tracking Reference", copy=False)
     state = fields.Selection(
         [
@@ -151,19 +142,6 @@ class AftersalesRma(models.Model):
         copy=False,
         index=True,
         tracking=True,
-    )
-    policy_ok = fields.Boolean(
-        string="Within Return Policy",
-        compute="_compute_policy",
-        store=True,
-        copy=False,
-        help="Whether the request passes the return policy.",
-    )
-    policy_message = fields.Text(
-        compute="_compute_policy",
-        store=True,
-        copy=False,
-        help="Why the return policy passes or fails.",
     )
     shipping_paid_by = fields.Selection(
         [("customer", "Customer"), ("company", "Company")],
@@ -191,9 +169,6 @@ class AftersalesRma(models.Model):
     approved_date = fields.Datetime(copy=False, readonly=True)
     received_date = fields.Datetime(copy=False, readonly=True)
     inspection_deadline = fields.Datetime(copy=False, index=True, readonly=True)
-    is_overdue = fields.Boolean(
-        compute="_compute_is_overdue", search="_search_is_overdue"
-    )
     compensation_card_id = fields.Many2one(
         "loyalty.card",
         string="Compensation Coupon",
@@ -227,13 +202,6 @@ class AftersalesRma(models.Model):
         readonly=True,
         index="btree_not_null",
     )
-    exchange_picking_ids = fields.Many2many(
-        "stock.picking",
-        string="Exchange Deliveries",
-        compute="_compute_exchange_picking_ids",
-        help="Every step of the replacement's delivery (pick, pack, ship), as "
-        "the warehouse's delivery route creates them.",
-    )
     scrap_ids = fields.Many2many(
         "stock.scrap",
         "aftersales_rma_scrap_rel",
@@ -241,18 +209,6 @@ class AftersalesRma(models.Model):
         "scrap_id",
         string="Scrapped Goods",
         copy=False,
-    )
-    refund_state = fields.Selection(
-        [
-            ("none", "No Refund"),
-            ("to_refund", "To Refund"),
-            ("refunded", "Refunded"),
-        ],
-        compute="_compute_refund_state",
-        store=True,
-        help="To Refund: the credit note is posted but the money has not gone "
-        "back to the customer yet (the accountant has an activity). Refunded: "
-        "the refund is registered on the customer's original payment method.",
     )
     picking_count = fields.Integer(compute="_compute_document_counts")
     refund_count = fields.Integer(compute="_compute_document_counts")
@@ -286,101 +242,6 @@ class AftersalesRma(models.Model):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("amount"))
 
-    @api.depends(
-        "reason_id",
-        "partner_id",
-        "line_ids.quantity",
-        "line_ids.sale_line_id",
-        "line_ids.lot_id",
-        "line_ids.original_packaging",
-        "return_method",
-    )
-    def _compute_policy(self):
-        # Evidence is whatever is attached now: ir.attachment recomputes the
-        # verdict when files are attached to or removed from a return.
-        evidence = self._evidence_counts()
-        for rma in self:
-            ok, message = self.env["aftersales.rma.policy"]._evaluate(
-                rma.company_id,
-                rma.reason_id,
-                [line._policy_values() for line in rma.line_ids.sudo()],
-                has_evidence=bool(evidence.get(rma.id)),
-                return_method=rma.return_method,
-                on_date=rma.submitted_date,
-            )
-            rma.policy_ok = ok
-            rma.policy_message = message
-
-    def _compute_return_address_id(self):
-        for rma in self:
-            company = rma.company_id
-            warehouse = rma.picking_ids[:1].picking_type_id.warehouse_id
-            rma.return_address_id = (
-                company.aftersales_return_address_id
-                or warehouse.partner_id
-                or company.partner_id
-            )
-
-    def _compute_is_overdue(self):
-        now = fields.Datetime.now()
-        for rma in self:
-            rma.is_overdue = bool(
-                (
-                    rma.state == "submitted"
-                    and rma.approve_deadline
-                    and rma.approve_deadline < now
-                )
-                or (
-                    rma.state == "received"
-                    and rma.inspection_deadline
-                    and rma.inspection_deadline < now
-                )
-            )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported."))
-        now = fields.Datetime.now()
-        domain = [
-            "|",
-            "&",
-            ("state", "=", "submitted"),
-            ("approve_deadline", "<", now),
-            "&",
-            ("state", "=", "received"),
-            ("inspection_deadline", "<", now),
-        ]
-        if (operator == "=") == value:
-            return domain
-        return ["!", *domain]
-
-    # Not on refund_move_ids.payment_state: the ORM would look up the returns
-    # of every invoice whose payment state changes, several times per
-    # posting. The credit notes' own payment-state compute marks this field
-    # to recompute instead (account.move in aftersales_rma_accounting.py).
-    @api.depends("refund_move_ids", "state")
-    def _compute_refund_state(self):
-        for rma in self:
-            refunds = rma.refund_move_ids.filtered(lambda m: m.state == "posted")
-            if rma.refund_move_ids.filtered(lambda m: m.state == "draft"):
-                rma.refund_state = "to_refund"  # a draft waits for accounting
-            elif not refunds:
-                rma.refund_state = "none"
-            elif all(
-                move.payment_state in ("paid", "in_payment", "reversed")
-                for move in refunds
-            ):
-                rma.refund_state = "refunded"
-            else:
-                rma.refund_state = "to_refund"
-
-    @api.depends("exchange_group_id.stock_move_ids.picking_id")
-    def _compute_exchange_picking_ids(self):
-        for rma in self:
-            rma.exchange_picking_ids = (
-                rma.exchange_group_id.sudo().stock_move_ids.picking_id
-            )
-
     def _compute_document_counts(self):
         for rma in self:
             rma.picking_count = len(rma.picking_ids)
@@ -390,28 +251,6 @@ class AftersalesRma(models.Model):
     def _compute_access_url(self):
         for rma in self:
             rma.access_url = f"/my/returns/{rma.id}"
-
-    def _refresh_evidence(self):
-        """Evaluate the policy again once files were attached or removed
-        (at the next read or flush, as a stored compute)."""
-        rmas = self.sudo().exists()
-        if rmas:
-            self.env.add_to_compute(self._fields["policy_ok"], rmas)
-            self.env.add_to_compute(self._fields["policy_message"], rmas)
-
-    def _evidence_counts(self):
-        ids = [rma_id for rma_id in self.ids if rma_id]
-        if not ids:
-            return {}
-        return dict(
-            self.env["ir.attachment"]
-            .sudo()
-            ._read_group(
-                [("res_model", "=", self._name), ("res_id", "in", ids)],
-                ["res_id"],
-                ["__count"],
-            )
-        )
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -456,69 +295,6 @@ class AftersalesRma(models.Model):
             rma.message_subscribe(partner_ids=rma.partner_id.ids)
         return rmas
 
-    @api.model
-    def _prepare_owner_vals(self, vals_list):
-        """Give a real person the returns that no staff member creates
-        (portal, mail, scheduled jobs), before the insert.
-
-        Without a responsible given, a staff member who creates a return is
-        its responsible (the field's default); the others (the customer on
-        the portal, OdooBot) never are: the return goes to the team of its
-        case, else the company's default team, whose assignment method picks
-        the member (as for cases); the team leader when the method is manual,
-        else the order's salesperson.
-        """
-        user = self.env.user
-        creator_is_staff = not user.share and user.id != SUPERUSER_ID
-        todo = [
-            vals
-            for vals in vals_list
-            if vals.get("user_id") == SUPERUSER_ID
-            or (not vals.get("user_id") and not creator_is_staff)
-        ]
-        if not todo:
-            return
-        Team = self.env["aftersales.team"].sudo()
-        cases = (
-            self.env["aftersales.case"]
-            .sudo()
-            .browse({vals["case_id"] for vals in todo if vals.get("case_id")})
-        )
-        orders = (
-            self.env["sale.order"]
-            .sudo()
-            .browse(
-                {vals["sale_order_id"] for vals in todo if vals.get("sale_order_id")}
-            )
-        )
-        default_teams = {}
-        by_team = defaultdict(list)
-        for vals in todo:
-            order = orders.browse(vals.get("sale_order_id"))
-            team = cases.browse(vals.get("case_id")).team_id
-            if not team:
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or order.company_id
-                    or self.env.company
-                )
-                if company not in default_teams:
-                    default_teams[company] = Team._default_team(company)
-                team = default_teams[company]
-            by_team[team].append(vals)
-        for team, team_vals in by_team.items():
-            owners = team._next_owners(len(team_vals)) if team else []
-            for index, vals in enumerate(team_vals):
-                salesperson = orders.browse(vals.get("sale_order_id")).user_id
-                if salesperson.share or salesperson.id == SUPERUSER_ID:
-                    salesperson = salesperson.browse()
-                owner = (
-                    (owners[index] if index < len(owners) else False)
-                    or team.user_id
-                    or salesperson
-                )
-                vals["user_id"] = owner.id if owner else False
-
     # Date each step of the customer's timeline was reached, stored: the
     # portal shows them in any language (approved_date and received_date
     # above are set by their actions too).
@@ -533,18 +309,6 @@ class AftersalesRma(models.Model):
             raise UserError(
                 self.env._("Only draft or cancelled returns can be deleted.")
             )
-
-    def _can_auto_approve(self):
-        self.ensure_one()
-        limit = self.company_id.aftersales_auto_approve_amount
-        return (
-            self.policy_ok
-            and limit > 0
-            and float_compare(
-                self.amount_total, limit, precision_rounding=self.currency_id.rounding
-            )
-            <= 0
-        )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -562,22 +326,6 @@ class AftersalesRma(models.Model):
                     names=", ".join(wrong.mapped("name")),
                 )
             )
-
-    def _check_approver(self):
-        if not self.env.su and not self.env.user.has_group(APPROVER_GROUP):
-            raise AccessError(
-                self.env._(
-                    "Only after-sales supervisors can approve or reject returns."
-                )
-            )
-
-    def _business_deadline(self, start, days=1):
-        """``days`` business days after ``start`` on the company calendar
-        (service-level maths: aftersales.sla.mixin)."""
-        self.ensure_one()
-        return self.env["aftersales.sla.mixin"]._sla_add_business_days(
-            self.company_id.resource_calendar_id, start, days
-        )
 
     def _notify_customer(self, template_xmlid):
         """Mail ``template`` to the customers of ``self`` (one batch render,
@@ -669,35 +417,6 @@ class AftersalesRma(models.Model):
             "context": {"default_rma_ids": self.ids},
         }
 
-    def action_receive(self):
-        """Move to received once the return receipts are validated."""
-        self._check_state(("approved", "received"))
-        todo = self.filtered(lambda rma: rma.state == "approved")
-        for rma in todo:
-            if rma.picking_ids and any(
-                picking.state not in ("done", "cancel") for picking in rma.picking_ids
-            ):
-                raise UserError(
-                    self.env._(
-                        "Validate the return receipt of %(rma)s first: the goods "
-                        "are received in Inventory.",
-                        rma=rma.name,
-                    )
-                )
-        if not todo:
-            return True
-        now = fields.Datetime.now()
-        for rma in todo:
-            rma.write(
-                {
-                    "state": "received",
-                    "received_date": now,
-                    "inspection_deadline": rma._business_deadline(now),
-                }
-            )
-        todo._notify_customer("pet_aftersales.mail_template_rma_received")
-        return True
-
     def action_cancel(self):
         self._check_state(OPEN_STATES + ("cancelled",))
         todo = self.filtered(lambda rma: rma.state != "cancelled")
@@ -739,12 +458,6 @@ class AftersalesRma(models.Model):
                 )
             )
         return True
-
-    def _cancel_open_receipts(self):
-        # the after-sales roles need not be Inventory users to stop a return
-        self.sudo().picking_ids.filtered(
-            lambda p: p.state not in ("done", "cancel")
-        ).action_cancel()
 
     def action_done(self):
         self._check_state(("received", "done"))
@@ -839,123 +552,13 @@ class AftersalesRma(models.Model):
             action.update(view_mode="form", res_id=records.id, views=[(False, "form")])
         return action
 
-    def action_view_pickings(self):
-        self.ensure_one()
-        return self._action_view_records(
-            self.picking_ids, self.env._("Return Receipts")
-        )
-
-    def action_view_refunds(self):
-        self.ensure_one()
-        return self._action_view_records(
-            self.refund_move_ids, self.env._("Credit Notes")
-        )
-
-    def action_view_exchanges(self):
-        self.ensure_one()
-        return self._action_view_records(
-            self.exchange_picking_ids, self.env._("Exchange Deliveries")
-        )
-
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
-    def _accept_disposal(self):
-        """Goods the customer disposed of never come back: once approved,
-        the declared quantity counts as received and passed, ready to refund."""
-        if not self:
-            return
-        now = fields.Datetime.now()
-        self.line_ids.write(
-            {
-                "inspection_result": "passed",
-                "inspection_note": self.env._("Disposed of by the customer."),
-                "inspection_date": now,
-            }
-        )
-        self.write({"state": "received", "received_date": now})
-        for rma in self:
-            rma.message_post(
-                body=self.env._(
-                    "Disposal accepted: no return receipt, the approved quantity "
-                    "is refunded when the return is done."
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-
-    def _create_compensation(self):
-        """Company fault: a coupon of the configured loyalty program."""
-        for rma in self:
-            program = rma.company_id.aftersales_rma_coupon_program_id
-            if (
-                not rma.reason_id.company_fault
-                or not program
-                or rma.compensation_card_id
-            ):
-                continue
-            card = (
-                self.env["loyalty.card"]
-                .sudo()
-                .create(
-                    {
-                        "program_id": program.id,
-                        "partner_id": rma.partner_id.commercial_partner_id.id,
-                        "points": max(
-                            program.reward_ids.mapped("required_points") or [1.0]
-                        ),
-                    }
-                )
-            )
-            rma.compensation_card_id = card
-
-    def _refunded_share(self, lines):
-        """Share (0-1) of the sale order's total that ``lines`` give back."""
-        self.ensure_one()
-        total = self.sale_order_id.amount_total
-        if not total:
-            return 0.0
-        value = sum(
-            line.received_qty
-            * line.sale_line_id.price_total
-            / line.sale_line_id.product_uom_qty
-            for line in lines
-            if line.sale_line_id.product_uom_qty
-        )
-        return value / total
-
     # ------------------------------------------------------------
     # DECEASED PET
     # ------------------------------------------------------------
-
-    def action_refund_without_return(self):
-        """The pet the goods were for passed away: nobody asks a grieving
-        customer to pack and ship pet food back. The return becomes a
-        disposal: no receipt, the approved quantity is refunded at Done."""
-        for rma in self:
-            if not rma.case_id.pet_id.deceased_date:
-                raise UserError(
-                    self.env._(
-                        "Return %(rma)s is not about a pet that passed away: "
-                        "the goods come back as usual.",
-                        rma=rma.name,
-                    )
-                )
-        self._check_state(("draft", "submitted", "approved"))
-        todo = self.filtered(lambda rma: rma.return_method != "dispose")
-        approved = todo.filtered(lambda rma: rma.state == "approved")
-        approved._cancel_open_receipts()
-        todo.write({"return_method": "dispose"})
-        approved._accept_disposal()
-        for rma in todo:
-            rma.message_post(
-                body=self.env._(
-                    "%(pet)s passed away: refund without return.",
-                    pet=rma.case_id.pet_id.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
 
     # ------------------------------------------------------------
     # FEEDBACK HOOKS (aftersales.feedback.mixin)
@@ -970,91 +573,3 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
     # CRON
     # ------------------------------------------------------------
-
-    @api.model
-    def _review_deadline_display(self):
-        """The review deadline as its reader reads it: in the language and
-        time zone of ``self``'s context (see ``_aftersales_activity_schedule``)."""
-        self.ensure_one()
-        return format_datetime(
-            self.env,
-            self.approve_deadline,
-            tz=self.env.context.get("tz"),
-            dt_format="short",
-        )
-
-    def _cron_review_reminder(self, batch_size=200):
-        """Remind the approvers before the review deadline, escalate after."""
-        now = fields.Datetime.now()
-        soon = now + timedelta(hours=4)
-        todo = self.search(
-            [
-                ("state", "=", "submitted"),
-                ("approve_deadline", "!=", False),
-                "|",
-                "&",
-                ("review_reminder_sent", "=", False),
-                ("approve_deadline", "<=", soon),
-                "&",
-                ("review_escalated", "=", False),
-                ("approve_deadline", "<", now),
-            ],
-            limit=batch_size,
-        )
-        supervisors = self.env.ref(APPROVER_GROUP).users
-        managers = self.env.ref("pet_aftersales.pet_aftersales_group_manager").users
-        for rma in todo:
-            if rma.approve_deadline < now and not rma.review_escalated:
-                for user in managers.filtered(
-                    lambda u, rma=rma: rma.company_id in u.company_ids
-                ):
-                    rma._aftersales_activity_schedule(
-                        user,
-                        lambda rma, env: {
-                            "summary": env._("Overdue return review"),
-                            "note": env._(
-                                "Return %(rma)s was due for review on %(deadline)s.",
-                                rma=rma.name,
-                                deadline=rma._review_deadline_display(),
-                            ),
-                        },
-                        "mail.mail_activity_data_todo",
-                    )
-                rma.write({"review_escalated": True, "review_reminder_sent": True})
-            elif not rma.review_reminder_sent:
-                reviewer = (
-                    rma.user_id
-                    if rma.user_id.has_group(APPROVER_GROUP)
-                    else supervisors.filtered(
-                        lambda u, rma=rma: rma.company_id in u.company_ids
-                    )[:1]
-                )
-                if reviewer:
-                    rma._aftersales_activity_schedule(
-                        reviewer,
-                        lambda rma, env: {
-                            "summary": env._("Review return request"),
-                            "note": env._(
-                                "Approve or reject return %(rma)s before "
-                                "%(deadline)s.",
-                                rma=rma.name,
-                                deadline=rma._review_deadline_display(),
-                            ),
-                        },
-                        "mail.mail_activity_data_todo",
-                        date_deadline=rma.approve_deadline.date(),
-                    )
-                rma.review_reminder_sent = True
-        remaining = self.search_count(
-            [
-                ("state", "=", "submitted"),
-                "|",
-                "&",
-                ("review_reminder_sent", "=", False),
-                ("approve_deadline", "<=", soon),
-                "&",
-                ("review_escalated", "=", False),
-                ("approve_deadline", "<", now),
-            ]
-        )
-        self.env["ir.cron"]._notify_progress(done=len(todo), remaining=remaining)

@@ -3,8 +3,8 @@ from the returned invoice lines, and the refund of what was really paid."""
 
 from collections import defaultdict
 
-from odoo import Command, fields, models
-from odoo.exceptions import AccessError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
 DONE_ROLE_GROUPS = {
@@ -447,6 +447,137 @@ class AftersalesRma(models.Model):
         ) or self.user_id
         self._aftersales_activity_schedule(
             user or self.env.user, texts, "mail.mail_activity_data_todo"
+        )
+
+    refund_state = fields.Selection(
+        [
+            ("none", "No Refund"),
+            ("to_refund", "To Refund"),
+            ("refunded", "Refunded"),
+        ],
+        compute="_compute_refund_state",
+        store=True,
+        help="To Refund: the credit note is posted but the money has not gone "
+        "back to the customer yet (the accountant has an activity). Refunded: "
+        "the refund is registered on the customer's original payment method.",
+    )
+
+    # Not on refund_move_ids.payment_state: the ORM would look up the returns
+    # of every invoice whose payment state changes, several times per
+    # posting. The credit notes' own payment-state compute marks this field
+    # to recompute instead (account.move in aftersales_rma_accounting.py).
+    @api.depends("refund_move_ids", "state")
+    def _compute_refund_state(self):
+        for rma in self:
+            refunds = rma.refund_move_ids.filtered(lambda m: m.state == "posted")
+            if rma.refund_move_ids.filtered(lambda m: m.state == "draft"):
+                rma.refund_state = "to_refund"  # a draft waits for accounting
+            elif not refunds:
+                rma.refund_state = "none"
+            elif all(
+                move.payment_state in ("paid", "in_payment", "reversed")
+                for move in refunds
+            ):
+                rma.refund_state = "refunded"
+            else:
+                rma.refund_state = "to_refund"
+
+    def _accept_disposal(self):
+        """Goods the customer disposed of never come back: once approved,
+        the declared quantity counts as received and passed, ready to refund."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        self.line_ids.write(
+            {
+                "inspection_result": "passed",
+                "inspection_note": self.env._("Disposed of by the customer."),
+                "inspection_date": now,
+            }
+        )
+        self.write({"state": "received", "received_date": now})
+        for rma in self:
+            rma.message_post(
+                body=self.env._(
+                    "Disposal accepted: no return receipt, the approved quantity "
+                    "is refunded when the return is done."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _create_compensation(self):
+        """Company fault: a coupon of the configured loyalty program."""
+        for rma in self:
+            program = rma.company_id.aftersales_rma_coupon_program_id
+            if (
+                not rma.reason_id.company_fault
+                or not program
+                or rma.compensation_card_id
+            ):
+                continue
+            card = (
+                self.env["loyalty.card"]
+                .sudo()
+                .create(
+                    {
+                        "program_id": program.id,
+                        "partner_id": rma.partner_id.commercial_partner_id.id,
+                        "points": max(
+                            program.reward_ids.mapped("required_points") or [1.0]
+                        ),
+                    }
+                )
+            )
+            rma.compensation_card_id = card
+
+    def _refunded_share(self, lines):
+        """Share (0-1) of the sale order's total that ``lines`` give back."""
+        self.ensure_one()
+        total = self.sale_order_id.amount_total
+        if not total:
+            return 0.0
+        value = sum(
+            line.received_qty
+            * line.sale_line_id.price_total
+            / line.sale_line_id.product_uom_qty
+            for line in lines
+            if line.sale_line_id.product_uom_qty
+        )
+        return value / total
+
+    def action_refund_without_return(self):
+        """The pet the goods were for passed away: nobody asks a grieving
+        customer to pack and ship pet food back. The return becomes a
+        disposal: no receipt, the approved quantity is refunded at Done."""
+        for rma in self:
+            if not rma.case_id.pet_id.deceased_date:
+                raise UserError(
+                    self.env._(
+                        "Return %(rma)s is not about a pet that passed away: "
+                        "the goods come back as usual.",
+                        rma=rma.name,
+                    )
+                )
+        self._check_state(("draft", "submitted", "approved"))
+        todo = self.filtered(lambda rma: rma.return_method != "dispose")
+        approved = todo.filtered(lambda rma: rma.state == "approved")
+        approved._cancel_open_receipts()
+        todo.write({"return_method": "dispose"})
+        approved._accept_disposal()
+        for rma in todo:
+            rma.message_post(
+                body=self.env._(
+                    "%(pet)s passed away: refund without return.",
+                    pet=rma.case_id.pet_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_view_refunds(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.refund_move_ids, self.env._("Credit Notes")
         )
 
 

@@ -171,3 +171,72 @@ class AftersalesRmaPolicy(models.AbstractModel):
             return False, "\n".join([head, *problems, *notes])
         head = self.env._("The request meets the return policy:")
         return True, "\n".join([head, *notes])
+
+
+class AftersalesRma(models.Model):
+    """A return's verdict: the policy engine's, on what is attached now."""
+
+    # pylint: disable=consider-merging-classes-inherited
+    _inherit = "aftersales.rma"
+
+    policy_ok = fields.Boolean(
+        string="Within Return Policy",
+        compute="_compute_policy",
+        store=True,
+        copy=False,
+        help="Whether the request passes the return policy.",
+    )
+
+    policy_message = fields.Text(
+        compute="_compute_policy",
+        store=True,
+        copy=False,
+        help="Why the return policy passes or fails.",
+    )
+
+    @api.depends(
+        "reason_id",
+        "partner_id",
+        "line_ids.quantity",
+        "line_ids.sale_line_id",
+        "line_ids.lot_id",
+        "line_ids.original_packaging",
+        "return_method",
+    )
+    def _compute_policy(self):
+        # Evidence is whatever is attached now: ir.attachment recomputes the
+        # verdict when files are attached to or removed from a return.
+        evidence = self._evidence_counts()
+        for rma in self:
+            ok, message = self.env["aftersales.rma.policy"]._evaluate(
+                rma.company_id,
+                rma.reason_id,
+                [line._policy_values() for line in rma.line_ids.sudo()],
+                has_evidence=bool(evidence.get(rma.id)),
+                return_method=rma.return_method,
+                on_date=rma.submitted_date,
+            )
+            rma.policy_ok = ok
+            rma.policy_message = message
+
+    def _refresh_evidence(self):
+        """Evaluate the policy again once files were attached or removed
+        (at the next read or flush, as a stored compute)."""
+        rmas = self.sudo().exists()
+        if rmas:
+            self.env.add_to_compute(self._fields["policy_ok"], rmas)
+            self.env.add_to_compute(self._fields["policy_message"], rmas)
+
+    def _evidence_counts(self):
+        ids = [rma_id for rma_id in self.ids if rma_id]
+        if not ids:
+            return {}
+        return dict(
+            self.env["ir.attachment"]
+            .sudo()
+            ._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )

@@ -4,7 +4,8 @@ delivery route, and the scrap of what failed inspection."""
 
 from collections import defaultdict
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 
@@ -169,3 +170,81 @@ class AftersalesRma(models.Model):
             scrap.action_validate()
         if scraps:
             self.scrap_ids = [Command.link(scrap.id) for scrap in scraps]
+
+    return_address_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_return_address_id",
+        help="Where the customer sends or brings the goods back.",
+    )
+
+    exchange_picking_ids = fields.Many2many(
+        "stock.picking",
+        string="Exchange Deliveries",
+        compute="_compute_exchange_picking_ids",
+        help="Every step of the replacement's delivery (pick, pack, ship), as "
+        "the warehouse's delivery route creates them.",
+    )
+
+    def _compute_return_address_id(self):
+        for rma in self:
+            company = rma.company_id
+            warehouse = rma.picking_ids[:1].picking_type_id.warehouse_id
+            rma.return_address_id = (
+                company.aftersales_return_address_id
+                or warehouse.partner_id
+                or company.partner_id
+            )
+
+    @api.depends("exchange_group_id.stock_move_ids.picking_id")
+    def _compute_exchange_picking_ids(self):
+        for rma in self:
+            rma.exchange_picking_ids = (
+                rma.exchange_group_id.sudo().stock_move_ids.picking_id
+            )
+
+    def action_receive(self):
+        """Move to received once the return receipts are validated."""
+        self._check_state(("approved", "received"))
+        todo = self.filtered(lambda rma: rma.state == "approved")
+        for rma in todo:
+            if rma.picking_ids and any(
+                picking.state not in ("done", "cancel") for picking in rma.picking_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "Validate the return receipt of %(rma)s first: the goods "
+                        "are received in Inventory.",
+                        rma=rma.name,
+                    )
+                )
+        if not todo:
+            return True
+        now = fields.Datetime.now()
+        for rma in todo:
+            rma.write(
+                {
+                    "state": "received",
+                    "received_date": now,
+                    "inspection_deadline": rma._business_deadline(now),
+                }
+            )
+        todo._notify_customer("pet_aftersales.mail_template_rma_received")
+        return True
+
+    def _cancel_open_receipts(self):
+        # the after-sales roles need not be Inventory users to stop a return
+        self.sudo().picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ).action_cancel()
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.picking_ids, self.env._("Return Receipts")
+        )
+
+    def action_view_exchanges(self):
+        self.ensure_one()
+        return self._action_view_records(
+            self.exchange_picking_ids, self.env._("Exchange Deliveries")
+        )

@@ -1,3 +1,4 @@
+from . import aftersales_report_ratio
 from . import aftersales_feedback_report
 from . import aftersales_case_report
 from . import aftersales_case_report_monthly

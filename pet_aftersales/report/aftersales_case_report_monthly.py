@@ -1,5 +1,6 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
+from odoo.tools.sql import TableKind, table_kind
 
 from .aftersales_case_report import CHANNELS
 
@@ -19,21 +20,26 @@ WEIGHTED_MEASURES = {
 class AftersalesCaseReportMonthly(models.Model):
     """Case analysis by month, pre-aggregated.
 
-    One row per company, team, owner, category, channel and month, rebuilt
-    from the per-case analysis (aftersales.case.report) by an hourly cron:
-    at a million cases a team x month pivot reads a few thousand rows instead
-    of aggregating every case (bench/RESULTS.md). Rows keep sums and counts,
-    so averages and rates are weighted by the cases behind each row.
+    A PostgreSQL materialized view of the per-case analysis
+    (aftersales.case.report): one row per company, team, owner, category,
+    channel and month, refreshed by an hourly cron. At a million cases a team
+    x month pivot reads a few thousand rows instead of aggregating every case
+    (bench/RESULTS.md). Rows keep sums and counts, so averages and rates are
+    weighted by the cases behind each row (aftersales.report.ratio.mixin).
+    Each row's id is the id of its first case: stable from one refresh to
+    the next.
     """
 
     _name = "aftersales.case.report.monthly"
+    _inherit = ["aftersales.report.ratio.mixin"]
     _description = "After-sales Case Analysis by Month"
     _order = "month desc, team_id"
     _rec_name = "month"
-    _log_access = False
+    _auto = False
+    _aftersales_ratio_measures = WEIGHTED_MEASURES
 
     month = fields.Date(readonly=True, help="First day of the month of creation (UTC).")
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("aftersales.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned to", readonly=True)
     category_id = fields.Many2one("aftersales.category", readonly=True)
@@ -66,51 +72,24 @@ class AftersalesCaseReportMonthly(models.Model):
     )
     satisfied_count = fields.Integer(string="# Satisfied", readonly=True)
 
-    def init(self):
-        res = super().init()
-        self._aftersales_refresh()
-        return res
-
-    def _read_group_select(self, aggregate_spec, query):
-        fname, _sep, func = aggregate_spec.partition(":")
-        if func == "avg" and fname in WEIGHTED_MEASURES:
-            numerator, denominator, factor = WEIGHTED_MEASURES[fname]
-            return SQL(
-                "SUM(%s) * %s / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, numerator, query),
-                factor,
-                self._field_to_sql(self._table, denominator, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
-
-    @api.model
-    def _aftersales_refresh(self):
-        """Rebuild every row from the per-case analysis in one transaction:
-        readers keep the previous figures until it commits."""
+    def _query(self):
         source = self.env["aftersales.case.report"]
-        self.env.flush_all()
         ratios = SQL(", ").join(
             SQL(
-                "%s * %s / NULLIF(%s, 0)",
+                "%s * %s / NULLIF(%s, 0) AS %s",
                 SQL.identifier("grouped", numerator),
                 factor,
                 SQL.identifier("grouped", denominator),
+                SQL.identifier(fname),
             )
-            for numerator, denominator, factor in WEIGHTED_MEASURES.values()
+            for fname, (numerator, denominator, factor) in WEIGHTED_MEASURES.items()
         )
-        self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
-        self.env.cr.execute(
-            SQL(
-                """
-            INSERT INTO %(table)s (month, company_id, team_id, user_id,
-                   category_id, channel, nbr, reopened_count,
-                   first_response_sum, first_response_count,
-                   resolution_sum, resolution_count, sla_met_count, sla_count,
-                   csat_sum, csat_count, satisfied_count,
-                   %(measures)s)
+        return SQL(
+            """
             SELECT grouped.*, %(ratios)s
               FROM (
-                SELECT date_trunc('month', r.date)::date AS month,
+                SELECT min(r.id) AS id,
+                       date_trunc('month', r.date)::date AS month,
                        r.company_id, r.team_id, r.user_id, r.category_id,
                        r.channel,
                        count(*) AS nbr,
@@ -125,15 +104,48 @@ class AftersalesCaseReportMonthly(models.Model):
                        count(r.csat_score) AS csat_count,
                        count(*) FILTER (WHERE r.satisfied_rate > 0) AS satisfied_count
                   FROM %(source)s r
-              GROUP BY 1, 2, 3, 4, 5, 6
+              GROUP BY 2, 3, 4, 5, 6, 7
                    ) grouped
-                """,
-                table=SQL.identifier(self._table),
-                measures=SQL(", ").join(
-                    SQL.identifier(fname) for fname in WEIGHTED_MEASURES
-                ),
-                ratios=ratios,
-                source=SQL.identifier(source._table),
+            """,
+            ratios=ratios,
+            source=SQL.identifier(source._table),
+        )
+
+    def init(self):
+        cr = self.env.cr
+        table = SQL.identifier(self._table)
+        if table_kind(cr, self._table) == TableKind.Regular:
+            # up to 18.0.1.2.0 the rows were a table rebuilt by the cron
+            cr.execute(SQL("DROP TABLE %s CASCADE", table))
+        tools.drop_view_if_exists(cr, self._table)
+        cr.execute(SQL("CREATE MATERIALIZED VIEW %s AS (%s)", table, self._query()))
+        # the unique index lets the cron refresh CONCURRENTLY: readers keep
+        # the previous figures meanwhile
+        cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX %s ON %s (id)",
+                SQL.identifier(f"{self._table}_id_uniq"),
+                table,
+            )
+        )
+        for columns in (("team_id", "month"), ("company_id",)):
+            cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON %s (%s)",
+                    SQL.identifier(f"{self._table}_{'_'.join(columns)}_index"),
+                    table,
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                )
+            )
+
+    @api.model
+    def _aftersales_refresh(self):
+        """Bring the view up to date (the hourly cron)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "REFRESH MATERIALIZED VIEW CONCURRENTLY %s",
+                SQL.identifier(self._table),
             )
         )
         self.invalidate_model()

@@ -9,8 +9,13 @@ class AftersalesRmaReport(models.Model):
 
     _name = "aftersales.rma.report"
     _description = "After-sales Return Analysis"
+    _inherit = ["aftersales.report.ratio.mixin"]
     _auto = False
     _order = "date desc"
+    # the rate of a group is the ratio of its sums, not a sum of ratios
+    _aftersales_ratio_measures = {
+        "return_rate": ("returned_qty", "delivered_qty", 100.0)
+    }
 
     date = fields.Datetime(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -71,35 +76,6 @@ class AftersalesRmaReport(models.Model):
         "inspection (return done).",
     )
 
-    def _read_group_select(self, aggregate_spec, query):
-        # The rate of a group is the ratio of its sums, not a sum of ratios.
-        if aggregate_spec == "return_rate:sum":
-            return SQL(
-                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "returned_qty", query),
-                self._field_to_sql(self._table, "delivered_qty", query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
-
-    def _state_date(self, state):
-        """First time the return entered ``state``, from the chatter tracking
-        (any language the label was tracked in)."""
-        return SQL(
-            """(SELECT min(m.date)
-                  FROM mail_message m
-                  JOIN mail_tracking_value tv ON tv.mail_message_id = m.id
-                  JOIN ir_model_fields f ON f.id = tv.field_id
-                                        AND f.model = 'aftersales.rma'
-                                        AND f.name = 'state'
-                  JOIN ir_model_fields_selection s ON s.field_id = f.id
-                                                  AND s.value = %s
-                 WHERE m.model = 'aftersales.rma'
-                   AND m.res_id = r.id
-                   AND tv.new_value_char IN (
-                       SELECT t.value FROM jsonb_each_text(s.name) t))""",
-            state,
-        )
-
     def _query(self):
         return SQL(
             """
@@ -126,9 +102,9 @@ class AftersalesRmaReport(models.Model):
                                                    AND aml.product_id = l.product_id
                                                    AND aml.display_type = 'product'
                         WHERE rel.rma_id = r.id), 0.0) AS refund_amount,
-                   EXTRACT(EPOCH FROM %(approved)s - r.create_date) / 3600.0
+                   EXTRACT(EPOCH FROM r.approved_date - r.create_date) / 3600.0
                        AS approve_hours,
-                   EXTRACT(EPOCH FROM %(done)s - %(received)s) / 3600.0
+                   EXTRACT(EPOCH FROM r.done_date - r.received_date) / 3600.0
                        AS inspect_hours
               FROM aftersales_rma_line l
               JOIN aftersales_rma r ON r.id = l.rma_id
@@ -158,10 +134,7 @@ class AftersalesRmaReport(models.Model):
               JOIN product_product pp ON pp.id = sm.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE sm.state = 'done' AND dest.usage = 'customer'
-            """,
-            approved=self._state_date("approved"),
-            received=self._state_date("received"),
-            done=self._state_date("done"),
+            """
         )
 
     def init(self):

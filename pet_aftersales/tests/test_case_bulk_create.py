@@ -4,9 +4,9 @@ from .common import AftersalesCaseCommon
 
 
 class TestCaseBulkCreate(AftersalesCaseCommon, MailCommon):
-    """Creating many cases at once keeps the chatter history and tells the
-    team and the assignees, with one digest each instead of one notification
-    per case, at a cost that does not grow with the number of cases."""
+    """One case or many: each case gets the same chatter (creation note,
+    followers), and each create tells the team and the assignees once, at a
+    cost that does not grow with the number of cases."""
 
     @classmethod
     def setUpClass(cls):
@@ -31,7 +31,6 @@ class TestCaseBulkCreate(AftersalesCaseCommon, MailCommon):
             partner_ids=cls.follower.ids,
             subtype_ids=cls.env.ref("pet_aftersales.mt_team_case_new").ids,
         )
-        cls.bulk_size = cls.env["aftersales.case"]._aftersales_bulk_create_size
 
     def _vals(self, count, user=None):
         return [
@@ -53,22 +52,34 @@ class TestCaseBulkCreate(AftersalesCaseCommon, MailCommon):
         self.env.flush_all()
         return cases
 
-    def test_bulk_create_keeps_history_and_sends_digests(self):
-        count = self.bulk_size + 5
-        with self.mock_mail_gateway():
-            cases = self._create(count)
-        new_cases = cases.filtered(lambda c: c.team_id == self.team)
-        self.assertEqual(len(new_cases), count)
+    def _assert_case_chatter(self, cases):
+        note = self.env.ref("mail.mt_note")
         for case in cases:
             # every case has its followers, so the next message reaches them
             self.assertIn(self.user_admin.partner_id, case.message_partner_ids)
             self.assertIn(self.agent.partner_id, case.message_partner_ids)
             self.assertIn(self.follower, case.message_partner_ids)
-        # the creation is recorded once in the team's chatter, linking every
-        # case, and the team's follower gets that one digest, not one per case
-        digest = self.team.message_ids.filtered(
+            # and its creation note, by its author
+            created = case.message_ids.filtered(lambda m: m.subtype_id == note)
+            self.assertEqual(len(created), 1)
+            self.assertEqual(created.author_id, self.user_admin.partner_id)
+            self.assertIn("After-sales Case created", created.body)
+
+    def _announcements(self):
+        return self.team.message_ids.filtered(
             lambda m: m.subtype_id == self.env.ref("pet_aftersales.mt_team_case_new")
         )
+
+    def test_bulk_create_keeps_history_and_sends_digests(self):
+        count = 25
+        with self.mock_mail_gateway():
+            cases = self._create(count)
+        new_cases = cases.filtered(lambda c: c.team_id == self.team)
+        self.assertEqual(len(new_cases), count)
+        self._assert_case_chatter(cases)
+        # the creation is announced once in the team's chatter, linking every
+        # case, and the team's follower gets that one digest, not one per case
+        digest = self._announcements()
         self.assertEqual(len(digest), 1)
         self.assertIn(f"{count} new cases were opened", digest.body)
         self.assertIn(f"Assigned to {self.agent.name} ({count})", digest.body)
@@ -97,27 +108,39 @@ class TestCaseBulkCreate(AftersalesCaseCommon, MailCommon):
             2,
         )
 
-    def test_small_create_notifies_per_case(self):
-        """Below the batch size, each case is announced as usual."""
+    def test_one_case_gets_the_same_chatter(self):
+        """No batch size changes what people see: one case has the same
+        chatter as each of a thousand, and the same announcement."""
         with self.mock_mail_gateway():
-            cases = self._create(2)
-        for case in cases:
-            opened = case.message_ids.filtered(
-                lambda m: m.subtype_id == self.env.ref("pet_aftersales.mt_case_new")
-            )
-            self.assertEqual(len(opened), 1)
-            self.assertIn(self.follower, opened.notified_partner_ids)
-        assigned = self.env["mail.message"].search(
-            [
-                ("partner_ids", "in", self.agent.partner_id.ids),
-                ("message_type", "=", "user_notification"),
-            ]
+            case = self._create(1)
+        self._assert_case_chatter(case)
+        announcement = self._announcements()
+        self.assertEqual(len(announcement), 1)
+        self.assertIn("A new case was opened", announcement.body)
+        self.assertIn(f'res_id={case.id}"', announcement.body)
+        self.assertEqual(
+            announcement.notified_partner_ids, self.follower | self.agent.partner_id
         )
-        self.assertEqual(len(assigned), 2)
+
+    def test_integration_context_keys(self):
+        """The standard keys an integration passes on purpose are honoured."""
+        Case = self.env["aftersales.case"].with_user(self.user_admin)
+        quiet = Case.with_context(mail_create_nolog=True).create(self._vals(3))
+        self.assertFalse(quiet.message_ids)
+        self.assertFalse(self._announcements())
+        self.assertIn(self.agent.partner_id, quiet[0].message_partner_ids)
+        unfollowed = Case.with_context(mail_create_nosubscribe=True).create(
+            self._vals(2)
+        )
+        self.assertNotIn(self.user_admin.partner_id, unfollowed.message_partner_ids)
+        self.assertIn(self.agent.partner_id, unfollowed[0].message_partner_ids)
+        silent = Case.with_context(tracking_disable=True).create(self._vals(2))
+        self.assertFalse(silent.message_ids)
+        self.assertFalse(silent.message_follower_ids)
 
     def test_bulk_create_queries_do_not_grow_with_cases(self):
         counts = []
-        for count in (self.bulk_size + 1, self.bulk_size + 10, 4 * self.bulk_size):
+        for count in (21, 30, 80):
             self.env.invalidate_all()
             with self.mock_mail_gateway():
                 before = self.env.cr.sql_log_count

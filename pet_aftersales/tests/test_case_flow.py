@@ -34,7 +34,7 @@ class TestCaseFlow(AftersalesCaseCommon):
         case.with_user(self.supervisor).action_close()
         activity = self._callback_activities(case)
         self.assertEqual(activity.user_id, self.agent)
-        self.assertEqual(activity.summary, f"就 {case.reference} 回访客户")
+        self.assertEqual(activity.summary, f"就 {case.display_name} 回访客户")
 
     @freeze_time(FRIDAY_4PM)
     def test_close_schedules_a_business_day_call_back(self):

@@ -46,7 +46,7 @@ class TestFeedbackPerformance(FeedbackCommon):
         self.env.invalidate_all()
         # closing the cases is what sends the surveys (answer + mail per case)
         # the survey invitation is no first response, and its mail is queued
-        with self.assertQueryCount(as_agent=core_queries(self.env, 141, newest=151)):
+        with self.assertQueryCount(as_agent=core_queries(self.env, 138, newest=149)):
             cases.write({"stage_id": closed.id})
         self.assertEqual(set(cases.mapped("feedback_state")), {"survey_sent"})
 
