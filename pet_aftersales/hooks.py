@@ -17,6 +17,20 @@ def post_init_hook(env):
     env = env(context=dict(env.context, skip_sms=True))
     load_returns(env)
     load_case_history(env)
+    # the demo order earned points on the demo loyalty program: its cards go
+    # with the program when the addon is uninstalled
+    program = env.ref("pet_aftersales.loyalty_program_feedback_demo")
+    cards = env["loyalty.card"].search([("program_id", "=", program.id)])
+    env["ir.model.data"]._update_xmlids(
+        [
+            {
+                "xml_id": f"pet_aftersales.loyalty_card_{card.id}_demo",
+                "record": card,
+                "noupdate": True,
+            }
+            for card in cards
+        ]
+    )
     # the demo cases in the monthly analysis without waiting for its cron
     env["aftersales.case.report.monthly"]._aftersales_refresh()
 

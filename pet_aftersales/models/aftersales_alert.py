@@ -4,6 +4,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .aftersales_case import RISK_LEVELS
+
 # Risk matrix defaults: likelihood x impact (1-25) cut into four bands.
 RISK_MEDIUM_SCORE = 5
 RISK_HIGH_SCORE = 10
@@ -49,12 +51,7 @@ class AftersalesAlert(models.Model):
         default=3, tracking=True, help="How serious the consequences are, from 1 to 5."
     )
     severity = fields.Selection(
-        [
-            ("low", "Low"),
-            ("medium", "Medium"),
-            ("high", "High"),
-            ("critical", "Critical"),
-        ],
+        RISK_LEVELS,
         compute="_compute_severity",
         store=True,
         index=True,

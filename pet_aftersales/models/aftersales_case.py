@@ -10,6 +10,22 @@ PRIORITIES = [
     ("3", "Urgent"),
 ]
 URGENCIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("chat", "Online Chat"),
+    ("social", "Social Media"),
+    ("store", "Store Service Desk"),
+    ("portal", "Customer Portal"),
+    ("web", "Website / App"),
+]
+# severity of an alert, hazard of a recall
+RISK_LEVELS = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
 IMPACTS = [
     ("single", "Single Customer"),
     ("several", "Several Customers"),
@@ -94,15 +110,7 @@ class AftersalesCase(models.Model):
         default=lambda self: self.env.company,
     )
     channel = fields.Selection(
-        [
-            ("phone", "Phone"),
-            ("email", "Email"),
-            ("chat", "Online Chat"),
-            ("social", "Social Media"),
-            ("store", "Store Service Desk"),
-            ("portal", "Customer Portal"),
-            ("web", "Website / App"),
-        ],
+        CHANNELS,
         required=True,
         default="phone",
         index=True,

@@ -6,6 +6,8 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .aftersales_feedback_mixin import FEEDBACK_CHANNELS
+
 
 class AftersalesCaseRound(models.Model):
     """One finished handling round of a case (second handling, 二次处理).
@@ -40,9 +42,7 @@ class AftersalesCaseRound(models.Model):
         ._description_selection(self.env),
         string="Feedback",
     )
-    feedback_channel = fields.Selection(
-        [("survey", "Survey"), ("callback", "Phone Call-back")]
-    )
+    feedback_channel = fields.Selection(FEEDBACK_CHANNELS)
     feedback_date = fields.Datetime(string="Feedback Received on")
     csat_score = fields.Float(string="Satisfaction Score", aggregator="avg")
     feedback_comment = fields.Text(string="Customer Comment")

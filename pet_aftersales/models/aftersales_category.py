@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .aftersales_case import IMPACTS, URGENCIES
+
 
 class AftersalesCategory(models.Model):
     _name = "aftersales.category"
@@ -31,15 +33,11 @@ class AftersalesCategory(models.Model):
         help="Cases of this category count towards product and lot quality alerts.",
     )
     default_urgency = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        URGENCIES,
         default="medium",
     )
     default_impact = fields.Selection(
-        [
-            ("single", "Single Customer"),
-            ("several", "Several Customers"),
-            ("widespread", "Widespread"),
-        ],
+        IMPACTS,
         default="single",
     )
     _sql_constraints = [

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+FEEDBACK_CHANNELS = [("survey", "Survey"), ("callback", "Phone Call-back")]
 RATINGS = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
 # survey.question.aftersales_dimension -> field holding its 1-5 rating
 DIMENSION_FIELDS = {
@@ -50,9 +51,7 @@ class AftersalesFeedbackMixin(models.AbstractModel):
         tracking=True,
     )
     feedback_skip_reason = fields.Char(copy=False, readonly=True)
-    feedback_channel = fields.Selection(
-        [("survey", "Survey"), ("callback", "Phone Call-back")], copy=False
-    )
+    feedback_channel = fields.Selection(FEEDBACK_CHANNELS, copy=False)
     survey_sent_date = fields.Datetime(copy=False, readonly=True)
     survey_reminder_date = fields.Datetime(
         string="Survey Reminder Sent on", copy=False, readonly=True

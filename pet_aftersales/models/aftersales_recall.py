@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .aftersales_case import RISK_LEVELS
+
 MANAGER_GROUP = "pet_aftersales.pet_aftersales_group_manager"
 SUPERVISOR_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
 # line states in which the customer answered the notice
@@ -78,12 +80,7 @@ class AftersalesRecall(models.Model):
         required=True, tracking=True, help="Why the products are recalled."
     )
     hazard = fields.Selection(
-        [
-            ("low", "Low"),
-            ("medium", "Medium"),
-            ("high", "High"),
-            ("critical", "Critical"),
-        ],
+        RISK_LEVELS,
         required=True,
         default="high",
         tracking=True,

@@ -4,6 +4,16 @@ move it. Review, policy, stock and accounting live in aftersales_rma_*.py."""
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("received", "Received"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+RESOLUTIONS = [("refund", "Refund"), ("exchange", "Exchange")]
 OPEN_STATES = ("draft", "submitted", "approved")
 APPROVER_GROUP = "pet_aftersales.pet_aftersales_group_supervisor"
 
@@ -98,7 +108,7 @@ class AftersalesRma(models.Model):
     company_fault = fields.Boolean(related="reason_id.company_fault")
     description = fields.Text()
     resolution = fields.Selection(
-        [("refund", "Refund"), ("exchange", "Exchange")],
+        RESOLUTIONS,
         required=True,
         default="refund",
         tracking=True,
@@ -128,15 +138,7 @@ class AftersalesRma(models.Model):
     )
     tracking_ref = fields.Char(string="Tracking Reference", copy=False)
     state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("submitted", "Submitted"),
-            ("approved", "Approved"),
-            ("rejected", "Rejected"),
-            ("received", "Received"),
-            ("done", "Done"),
-            ("cancelled", "Cancelled"),
-        ],
+        STATES,
         default="draft",
         required=True,
         copy=False,

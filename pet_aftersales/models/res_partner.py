@@ -8,7 +8,9 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     pet_ids = fields.One2many("pet.profile", "partner_id", string="Pets")
-    pet_count = fields.Integer(compute="_compute_pet_count")
+    aftersales_pet_count = fields.Integer(
+        string="Pet Count", compute="_compute_aftersales_pet_count"
+    )
     aftersales_case_ids = fields.One2many(
         "aftersales.case", "partner_id", string="After-sales Cases"
     )
@@ -76,14 +78,14 @@ class ResPartner(models.Model):
                 partner = partner.parent_id
         return counts
 
-    def _compute_pet_count(self):
+    def _compute_aftersales_pet_count(self):
         counts = dict(
             self.env["pet.profile"]._read_group(
                 [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
             )
         )
         for partner in self:
-            partner.pet_count = counts.get(partner, 0)
+            partner.aftersales_pet_count = counts.get(partner, 0)
 
     def _compute_aftersales_case_count(self):
         counts = self._aftersales_count_by_commercial_partner("aftersales.case")
@@ -126,7 +128,7 @@ class ResPartner(models.Model):
     # SATISFACTION, KEY CUSTOMERS, FEEDBACK REWARDS
     # ------------------------------------------------------------
 
-    key_customer_manual = fields.Boolean(
+    aftersales_key_customer_manual = fields.Boolean(
         string="Key Customer by Hand",
         tracking=True,
         help="Always treat this customer as a key customer, whatever its sales.",
@@ -146,13 +148,13 @@ class ResPartner(models.Model):
         compute="_compute_aftersales_feedback_points",
     )
 
-    @api.depends("key_customer_manual", "aftersales_sales_12m", "company_id")
+    @api.depends("aftersales_key_customer_manual", "aftersales_sales_12m", "company_id")
     def _compute_is_key_customer(self):
         for partner in self:
             threshold = (
                 partner.company_id or self.env.company
             ).aftersales_key_customer_amount
-            partner.is_key_customer = partner.key_customer_manual or bool(
+            partner.is_key_customer = partner.aftersales_key_customer_manual or bool(
                 threshold > 0 and partner.aftersales_sales_12m >= threshold
             )
 

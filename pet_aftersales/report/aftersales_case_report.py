@@ -1,15 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-CHANNELS = [
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("chat", "Online Chat"),
-    ("social", "Social Media"),
-    ("store", "Store Service Desk"),
-    ("portal", "Customer Portal"),
-    ("web", "Website / App"),
-]
+from ..models.aftersales_case import CHANNELS
 
 
 class AftersalesCaseReport(models.Model):

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.aftersales_feedback_mixin import FEEDBACK_CHANNELS
+
 
 class AftersalesFeedbackReport(models.Model):
     """Satisfaction of cases and returns, from surveys and call-backs alike."""
@@ -27,7 +29,7 @@ class AftersalesFeedbackReport(models.Model):
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     category_id = fields.Many2one("aftersales.category", readonly=True)
     feedback_channel = fields.Selection(
-        [("survey", "Survey"), ("callback", "Phone Call-back")],
+        FEEDBACK_CHANNELS,
         string="Channel",
         readonly=True,
     )

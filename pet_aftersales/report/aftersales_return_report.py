@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.aftersales_rma import RESOLUTIONS, STATES
+
 
 class AftersalesRmaReport(models.Model):
     """Return analysis: returned lines and customer deliveries side by side,
@@ -29,21 +31,11 @@ class AftersalesRmaReport(models.Model):
         "aftersales.return.reason", string="Return Reason", readonly=True
     )
     state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("submitted", "Submitted"),
-            ("approved", "Approved"),
-            ("rejected", "Rejected"),
-            ("received", "Received"),
-            ("done", "Done"),
-            ("cancelled", "Cancelled"),
-        ],
+        STATES,
         string="Return Status",
         readonly=True,
     )
-    resolution = fields.Selection(
-        [("refund", "Refund"), ("exchange", "Exchange")], readonly=True
-    )
+    resolution = fields.Selection(RESOLUTIONS, readonly=True)
     is_return = fields.Boolean(
         string="Return Line",
         readonly=True,

@@ -41,8 +41,8 @@ class TestCustomersList(AftersalesCaseCommon):
         self.assertIn(self.with_pet.id, rows)
         self.assertNotIn(self.stranger.id, rows)
         self.assertEqual(rows[self.with_case.id]["aftersales_case_count"], 1)
-        self.assertEqual(rows[self.with_case.id]["pet_count"], 0)
-        self.assertEqual(rows[self.with_pet.id]["pet_count"], 1)
+        self.assertEqual(rows[self.with_case.id]["aftersales_pet_count"], 0)
+        self.assertEqual(rows[self.with_pet.id]["aftersales_pet_count"], 1)
         self.assertEqual(rows[self.with_pet.id]["aftersales_case_count"], 0)
 
     def test_unsatisfied_follows_the_settings(self):

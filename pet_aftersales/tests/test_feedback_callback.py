@@ -22,7 +22,7 @@ class TestFeedbackCallback(FeedbackCommon):
         return wizard_form.save()
 
     def test_key_customer_gets_callback_not_survey(self):
-        self.customer.key_customer_manual = True
+        self.customer.aftersales_key_customer_manual = True
         self.assertTrue(self.customer.is_key_customer)
         case = self._closed_case()
         self.assertEqual(case.feedback_state, "callback")
@@ -106,5 +106,5 @@ class TestFeedbackCallback(FeedbackCommon):
         self.company.aftersales_key_customer_amount = 5000
         self.env["res.partner"]._cron_aftersales_key_customers()
         self.assertFalse(self.customer.is_key_customer)
-        self.customer.key_customer_manual = True
+        self.customer.aftersales_key_customer_manual = True
         self.assertTrue(self.customer.is_key_customer)

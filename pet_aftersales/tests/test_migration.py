@@ -64,3 +64,39 @@ class TestChecklistMigration(TransactionCase):
             )
         )
         self.assertFalse(cr.fetchall())
+
+
+class TestPartnerFieldPrefix(TransactionCase):
+    def test_key_customer_flag_keeps_its_values_under_the_prefix(self):
+        """Up to 18.0.1.2.0 the flag was res.partner.key_customer_manual."""
+        partner = self.env["res.partner"].create(
+            {"name": "Key by hand", "aftersales_key_customer_manual": True}
+        )
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "ALTER TABLE res_partner RENAME COLUMN "
+                "aftersales_key_customer_manual TO key_customer_manual"
+            )
+        )
+        cr.execute(
+            SQL(
+                "UPDATE ir_model_fields SET name = 'key_customer_manual' "
+                "WHERE model = 'res.partner' "
+                "AND name = 'aftersales_key_customer_manual'"
+            )
+        )
+        _load_migration("18.0.1.3.0", "pre-migrate").migrate(cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertTrue(partner.aftersales_key_customer_manual)
+        self.assertTrue(partner.is_key_customer)
+        # the same field record: its tracking history stays in the chatter
+        cr.execute(
+            SQL(
+                "SELECT name FROM ir_model_fields WHERE model = 'res.partner' "
+                "AND name LIKE %s",
+                "%key_customer_manual",
+            )
+        )
+        self.assertEqual(cr.fetchall(), [("aftersales_key_customer_manual",)])

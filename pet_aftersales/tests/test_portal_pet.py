@@ -69,7 +69,7 @@ class TestPetProfile(AftersalesCommon):
         self.assertFalse(self.buddy.exists())
 
     def test_partner_pets_smart_button(self):
-        self.assertEqual(self.customer.pet_count, 2)
+        self.assertEqual(self.customer.aftersales_pet_count, 2)
         action = self.customer.action_view_pets()
         self.assertEqual(self.Pet.search(action["domain"]), self.lucky | self.buddy)
 

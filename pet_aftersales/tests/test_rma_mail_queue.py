@@ -120,6 +120,6 @@ class TestRmaMailQueue(RmaCommon):
         self._receive(rma.sudo())
         rma.with_user(self.agent).line_ids.action_inspection_pass()
         self.env.invalidate_all()
-        with self.assertQueryCount(core_queries(self.env, 192, newest=200)):
+        with self.assertQueryCount(core_queries(self.env, 189, newest=197)):
             rma.with_user(self.supervisor).action_done()
         self.assertEqual(rma.refund_move_ids.state, "posted")
