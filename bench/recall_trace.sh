@@ -8,7 +8,7 @@ source scripts/common.sh
 setup_all
 DB=pa_bench_recall_$$
 copy_db "$(template nodemo)" "$DB"
-trap 'dropdb --if-exists "$DB"' EXIT
+trap 'drop_db "$DB"' EXIT
 odoo -d "$DB" -i pet_aftersales --stop-after-init --log-level=warn
 say "Recall trace ($(nproc) cores)"
 PYTHONPATH="$ODOO_PATH:bench" "$PA_PY" bench/recall_trace.py -c "$PA_CONF" -d "$DB"

@@ -8,7 +8,7 @@ source scripts/common.sh
 setup_all
 DB=${PA_BENCH_DB:-pa_bench}
 if [ "${PA_BENCH_RELOAD:-0}" = 1 ] && db_exists "$DB"; then
-    dropdb "$DB"
+    drop_db "$DB"
 fi
 if ! db_exists "$DB"; then
     TNODEMO=$(template nodemo)

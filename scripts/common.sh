@@ -84,34 +84,23 @@ tree_id() {  # a short id of the tree in ODOO_PATH: keys its templates and confi
         | sha1sum | cut -c1-8
 }
 
-apt_install() {  # apt_install <package>...: install Debian packages when missing
+need_packages() {  # need_packages <package>...: stop unless these Debian packages are installed
     local missing=()
     for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    say "Installing Debian packages: ${missing[*]}"
-    local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq >/dev/null 2>&1 || true
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-        || die "apt-get could not install ${missing[*]}"
+    [ ${#missing[@]} -eq 0 ] || die "Debian packages missing: ${missing[*]}; run \`make setup\` (installs them once)"
+}
+
+venv_current() {  # true when the virtualenv matches requirements.txt
+    [ -x "$PA_PY" ] && [ "$(cat "$PA_VENV/.requirements.sha256" 2>/dev/null)" = \
+        "$(sha256sum "$PA_ROOT/requirements.txt" | cut -d' ' -f1)" ]
 }
 
 ensure_venv() {
-    local stamp="$PA_VENV/.requirements.sha256" want
-    want=$(sha256sum "$PA_ROOT/requirements.txt" | cut -d' ' -f1)
-    if [ -x "$PA_PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
-    apt_install libpq-dev
-    say "Preparing the Python virtualenv in $PA_VENV (about a minute)"
-    mkdir -p "$PA_CACHE"
-    [ -x "$PA_PY" ] || python3 -m venv "$PA_VENV"
-    "$PA_PY" -m pip install -q --disable-pip-version-check "setuptools<70" wheel 2>/dev/null
-    "$PA_PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
-        -r "$PA_ROOT/requirements.txt" 2> >(grep -v "is ignored: it is neither" >&2) \
-        || die "pip could not install requirements.txt"
-    echo "$want" > "$stamp"
+    venv_current || die "The virtualenv $PA_VENV is missing or older than requirements.txt; run \`make setup\`"
 }
 
-ensure_pg() {
-    apt_install postgresql-15
+ensure_pg() {  # create the private cluster once, start it when it is down
+    need_packages postgresql-15
     mkdir -p "$PA_PGDIR" "$PA_PGSOCK"
     if [ "$(id -u)" = 0 ]; then chown postgres: "$PA_PGDIR" "$PA_PGSOCK"; chmod 755 "$PA_CACHE"; fi
     if [ ! -f "$PA_PGDATA/PG_VERSION" ]; then
@@ -204,7 +193,7 @@ template() {  # template <demo|nodemo>: print the name of an up-to-date template
         flock -u 9; echo "$name"; return
     fi
     say "Building template database $name on $ODOO_PATH ($deps; ~2 minutes, once)"
-    dropdb --if-exists "$name"; rm -rf "$PA_DATADIR/filestore/$name"
+    drop_db "$name"
     local demo=(); [ "$kind" = nodemo ] && demo=(--without-demo=all)
     odoo -d "$name" -i "$deps" "${demo[@]}" --stop-after-init --log-level=warn >&2
     # build the asset bundles once, so every copy starts with warm assets
@@ -214,11 +203,13 @@ template() {  # template <demo|nodemo>: print the name of an up-to-date template
     flock -u 9; echo "$name"
 }
 
-copy_db() {  # copy_db <template> <new>
-    dropdb --if-exists "$2"; rm -rf "$PA_DATADIR/filestore/$2"
-    createdb -T "$1" "$2"
-    if [ -d "$PA_DATADIR/filestore/$1" ]; then
-        mkdir -p "$PA_DATADIR/filestore"; cp -al "$PA_DATADIR/filestore/$1" "$PA_DATADIR/filestore/$2"
-    fi
+copy_db() {  # copy_db <template> <new>: Odoo's own `odoo db duplicate` (database,
+    # filestore, and a database uuid of its own)
+    odoo_bin db -c "$PA_CONF" duplicate -f "$1" "$2" >"$PA_CACHE/copy_$2.log" 2>&1 \
+        || { tail -20 "$PA_CACHE/copy_$2.log" >&2; die "Could not copy $1 to $2"; }
+    rm -f "$PA_CACHE/copy_$2.log"
 }
-drop_db() { dropdb --if-exists "$1" 2>/dev/null || true; rm -rf "$PA_DATADIR/filestore/$1"; }
+drop_db() {  # drop_db <db>: Odoo's own `odoo db drop` (database and filestore)
+    if db_exists "$1"; then odoo_bin db -c "$PA_CONF" drop "$1" >/dev/null 2>&1 || true; fi
+    rm -rf "$PA_DATADIR/filestore/$1"
+}

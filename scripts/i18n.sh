@@ -5,7 +5,7 @@
 # copy of the cached template database, which is dropped afterwards.
 source "$(dirname "$0")/common.sh"
 setup_all
-apt_install gettext
+need_packages gettext
 
 LANGS=(zh_CN zh_TW)
 I18N=$PA_ROOT/$PA_ADDON/i18n

@@ -15,7 +15,7 @@ for tree in $trees; do
     *) die "PA_TREES: unknown tree '$tree' (newest, floor)" ;;
     esac
 done
-apt_install chromium
+need_packages chromium
 # a first headless start after boot can take longer than Odoo's 10 s wait for
 # the devtools port (a tour then skips): start it once here
 timeout 60 chromium --headless=new --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1 || true

@@ -1,6 +1,7 @@
 from . import aftersales_feedback_mixin
 from . import aftersales_feedback_loyalty
 from . import aftersales_sla_mixin
+from . import aftersales_state_mixin
 from . import aftersales_team
 from . import aftersales_category
 from . import aftersales_stage

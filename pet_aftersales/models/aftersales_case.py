@@ -499,11 +499,12 @@ class AftersalesCase(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    def _get_closed_stage(self):
+    def _get_team_stage(self, closed):
+        """The team's first closed (or open) stage."""
         self.ensure_one()
         return self.env["aftersales.stage"].search(
             [
-                ("is_closed", "=", True),
+                ("is_closed", "=", closed),
                 "|",
                 ("team_ids", "=", False),
                 ("team_ids", "in", self.team_id.ids),
@@ -512,18 +513,11 @@ class AftersalesCase(models.Model):
             limit=1,
         )
 
+    def _get_closed_stage(self):
+        return self._get_team_stage(closed=True)
+
     def _get_open_stage(self):
-        self.ensure_one()
-        return self.env["aftersales.stage"].search(
-            [
-                ("is_closed", "=", False),
-                "|",
-                ("team_ids", "=", False),
-                ("team_ids", "in", self.team_id.ids),
-            ],
-            order="sequence, id",
-            limit=1,
-        )
+        return self._get_team_stage(closed=False)
 
     def action_close(self):
         """Move open cases to their team's first closed stage.

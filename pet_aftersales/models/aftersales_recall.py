@@ -16,7 +16,7 @@ REACHED_STATES = ("notified",) + ANSWERED_STATES
 class AftersalesRecall(models.Model):
     _name = "aftersales.recall"
     _description = "Product Recall"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -275,19 +275,6 @@ class AftersalesRecall(models.Model):
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
-
-    def _check_state(self, allowed):
-        wrong = self.filtered(lambda recall: recall.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "This action is only possible on recalls in state "
-                    "%(states)s: %(names)s",
-                    states=", ".join(labels[state] for state in allowed),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_group(self, xmlid, message):
         if not self.env.su and not self.env.user.has_group(xmlid):

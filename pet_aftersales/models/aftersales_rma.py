@@ -27,6 +27,7 @@ class AftersalesRma(models.Model):
         "mail.activity.mixin",
         "portal.mixin",
         "aftersales.feedback.mixin",
+        "aftersales.state.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -315,19 +316,6 @@ class AftersalesRma(models.Model):
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
-
-    def _check_state(self, allowed):
-        wrong = self.filtered(lambda rma: rma.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "This action is only possible on returns in state "
-                    "%(states)s: %(names)s",
-                    states=", ".join(labels[state] for state in allowed),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _notify_customer(self, template_xmlid):
         """Mail ``template`` to the customers of ``self`` (one batch render,

@@ -39,22 +39,25 @@ class AftersalesChurnReport(models.Model):
             """
             WITH case_customers AS (
                 SELECT c.company_id, p.commercial_partner_id AS partner_id,
-                       min(c.create_date) AS ref_date
+                       min(c.create_date) AS ref_date, min(c.id) AS first_id
                   FROM aftersales_case c
                   JOIN res_partner p ON p.id = c.partner_id
                  WHERE c.active
               GROUP BY c.company_id, p.commercial_partner_id
             ), orders AS (
-                SELECT so.company_id, p.commercial_partner_id AS partner_id,
+                SELECT so.id, so.company_id, p.commercial_partner_id AS partner_id,
                        so.date_order
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale'
             ), population AS (
-                SELECT company_id, partner_id, ref_date, TRUE AS has_case
+                -- stable ids: the customer's first case (even) or order (odd)
+                SELECT first_id * 2 AS id, company_id, partner_id, ref_date,
+                       TRUE AS has_case
                   FROM case_customers
                 UNION ALL
-                SELECT o.company_id, o.partner_id, min(o.date_order), FALSE
+                SELECT min(o.id) * 2 + 1, o.company_id, o.partner_id,
+                       min(o.date_order), FALSE
                   FROM orders o
                  WHERE NOT EXISTS (
                        SELECT 1 FROM case_customers cc
@@ -62,8 +65,7 @@ class AftersalesChurnReport(models.Model):
                           AND cc.partner_id = o.partner_id)
               GROUP BY o.company_id, o.partner_id
             )
-            SELECT row_number() OVER (ORDER BY pop.company_id, pop.partner_id)
-                       AS id,
+            SELECT pop.id AS id,
                    pop.ref_date AS date,
                    pop.company_id AS company_id,
                    pop.partner_id AS partner_id,

@@ -153,8 +153,13 @@ class TestRmaWorkflow(RmaCommon):
         self.assertEqual(len(rma.refund_move_ids), 1)
         with self.assertRaises(UserError):
             rma.action_cancel()
-        with self.assertRaises(UserError):
-            self._make_rma().action_approve()  # draft: not reviewable
+        draft = self._make_rma()
+        with self.assertRaisesRegex(
+            UserError,
+            "only possible on a Return Authorization in state Submitted, "
+            "Approved: " + draft.name,
+        ):
+            draft.action_approve()  # draft: not reviewable
         other = self._make_rma()
         other.action_cancel()
         other.action_cancel()
