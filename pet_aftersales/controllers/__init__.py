@@ -1,1 +1,1 @@
-from . import portal_case, portal_pet, portal_recall, portal_return
+from . import portal_case, portal_pet, portal_recall, portal_return, recall_export

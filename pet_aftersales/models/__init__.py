@@ -29,6 +29,7 @@ from . import aftersales_alert_detection
 from . import aftersales_recall
 from . import aftersales_recall_line
 from . import aftersales_recall_stock
+from . import aftersales_recall_export
 from . import res_company
 from . import res_config_settings
 from . import res_lang

@@ -436,9 +436,16 @@ class AftersalesRecall(models.Model):
         if left > 0:
             done += Line._send_reminders(limit=left)
         if batch_size - done > 0:
-            Line._schedule_calls(limit=batch_size - done)
-        remaining = Line.search_count(Line._pending_domain()) + Line.search_count(
-            Line._reminder_domain()
+            done += Line._schedule_calls(limit=batch_size - done)
+        # what the next run would do: notices, reminders and calls still due,
+        # each company by its own settings
+        remaining = sum(
+            Line.sudo().search_count(domain)
+            for domain in (
+                Line._pending_domain(),
+                Line._reminder_domain(),
+                Line._call_domain(),
+            )
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done

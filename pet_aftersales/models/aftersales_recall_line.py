@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .aftersales_recall import ANSWERED_STATES
@@ -63,6 +64,7 @@ class AftersalesRecallLine(models.Model):
             ("disposed", "Disposed"),
             ("unreachable", "Unreachable"),
         ],
+        string="Status",
         default="pending",
         required=True,
         index=True,
@@ -247,15 +249,39 @@ class AftersalesRecallLine(models.Model):
         self.env["mail.thread"]._aftersales_wake_mail_queue()
 
     @api.model
-    def _reminder_domain(self):
-        Company = self.env["res.company"]
-        days = Company.browse(self.env.company.id).aftersales_recall_reminder_days or 3
-        return [
-            ("state", "=", "notified"),
-            ("reminder_count", "=", 0),
-            ("recall_id.state", "=", "open"),
-            ("notified_date", "<=", fields.Datetime.now() - timedelta(days=days)),
+    def _due_domain(self, days_field, domain):
+        """Lines matching ``domain`` notified at least the ``days_field``
+        days of their own company ago (no line of a company that set 0)."""
+        now = fields.Datetime.now()
+        per_company = [
+            [
+                ("company_id", "=", company.id),
+                ("notified_date", "<=", now - timedelta(days=company[days_field])),
+            ]
+            for company in self.env["res.company"].sudo().search([])
+            if company[days_field] > 0
         ]
+        if not per_company:
+            return expression.FALSE_DOMAIN
+        return expression.AND(
+            [
+                [("state", "=", "notified"), ("recall_id.state", "=", "open")],
+                domain,
+                expression.OR(per_company),
+            ]
+        )
+
+    @api.model
+    def _reminder_domain(self):
+        return self._due_domain(
+            "aftersales_recall_reminder_days", [("reminder_count", "=", 0)]
+        )
+
+    @api.model
+    def _call_domain(self):
+        return self._due_domain(
+            "aftersales_recall_call_days", [("call_scheduled", "=", False)]
+        )
 
     @api.model
     def _send_reminders(self, limit=None):
@@ -297,22 +323,7 @@ class AftersalesRecallLine(models.Model):
         """An activity "call the customer" for the recall's responsible when
         the customer still did not answer the company's call days after the
         notice."""
-        now = fields.Datetime.now()
-        lines = self.browse()
-        for company in self.env["res.company"].sudo().search([]):
-            days = company.aftersales_recall_call_days
-            if days <= 0:
-                continue
-            lines |= self.sudo().search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "notified"),
-                    ("call_scheduled", "=", False),
-                    ("recall_id.state", "=", "open"),
-                    ("notified_date", "<=", now - timedelta(days=days)),
-                ],
-                limit=limit,
-            )
+        lines = self.sudo().search(self._call_domain(), order="id", limit=limit)
         lines._schedule_call_activities(
             lambda env: env._("No answer to the recall notice: call the customer.")
         )

@@ -190,7 +190,7 @@ class TestDeceasedPet(AftersalesCaseCommon):
             composer.template_id,
             self.env.ref("pet_aftersales.mail_template_pet_condolence"),
         )
-        self.assertIn("Mimi", composer.subject)
+        self.assertEqual(composer.subject, "谨向 Mimi 致以哀思")
         self.assertIn(self.customer, composer.partner_ids)
         self.assertTrue(case)
 

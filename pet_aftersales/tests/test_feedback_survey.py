@@ -110,6 +110,19 @@ class TestFeedbackSurvey(FeedbackCommon):
             len(case.message_ids), messages_before + 1, "only one reminder"
         )
 
+    def test_reminder_skips_a_pet_that_died(self):
+        """The survey went out while the pet was alive; it died since: no
+        reminder about it."""
+        pet = self.env["pet.profile"].create(
+            {"name": "Mimi", "partner_id": self.customer.id, "species": "cat"}
+        )
+        with freeze_time(fields.Datetime.now() - timedelta(days=4)):
+            case = self._closed_case(pet_id=pet.id)
+        self.assertEqual(case.feedback_state, "survey_sent")
+        pet.with_user(self.agent).deceased_date = fields.Date.today()
+        self.env["aftersales.case"]._cron_aftersales_survey_reminder()
+        self.assertFalse(case.survey_reminder_date)
+
     def test_reminder_skips_answered(self):
         with freeze_time(fields.Datetime.now() - timedelta(days=4)):
             case = self._closed_case()

@@ -1,7 +1,10 @@
+import io
 import re
 import threading
 import time
 from datetime import timedelta
+
+import openpyxl
 
 from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError
@@ -10,6 +13,7 @@ from odoo.tests import HttpCase, TransactionCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from .recall_common import RecallCommon
+from .test_portal_security import PNG
 
 
 @tagged("post_install", "-at_install")
@@ -56,6 +60,20 @@ class TestRecallTrace(RecallCommon):
         self.assertEqual(recall.qty_shipped, 8.0)
 
     def test_start_from_alert_lot_and_product(self):
+        complaints = self.env["aftersales.case"].create(
+            [
+                {
+                    "name": f"Kibble smells off ({customer.name})",
+                    "partner_id": customer.id,
+                    "category_id": self.env.ref(
+                        "pet_aftersales.aftersales_category_quality"
+                    ).id,
+                    "product_id": self.product.id,
+                    "lot_id": self.lot.id,
+                }
+                for customer in (self.customer, self.customer_b)
+            ]
+        )
         alert = self.env["aftersales.alert"].create(
             {
                 "name": "Three complaints on lot KB-2026-07",
@@ -64,11 +82,15 @@ class TestRecallTrace(RecallCommon):
                 "lot_id": self.lot.id,
                 "likelihood": 5,
                 "impact": 5,
+                "case_ids": [Command.set(complaints.ids)],
             }
         )
         action = alert.with_user(self.supervisor).action_start_recall()
         recall = self.env["aftersales.recall"].browse(action["res_id"])
         self.assertEqual(recall.alert_id, alert)
+        # the reason of the recall: the alert's cases, linked
+        self.assertEqual(recall.case_ids, complaints)
+        self.assertEqual(recall.case_count, 2)
         self.assertEqual(recall.lot_ids, self.lot)
         self.assertEqual(recall.hazard, "critical")
         self.assertEqual(recall.state, "draft")
@@ -229,6 +251,37 @@ class TestRecallNotify(RecallCommon):
         self.assertEqual(len(recall.activity_ids), 2)
         self.assertEqual(len(self._notice_mails(recall)), 4)
 
+    def test_cron_reports_its_progress(self):
+        """The job says what it did and what is left (ir.cron progress), so
+        Odoo runs it again at once while a big recall still has work; each
+        company counts by its own reminder and call days."""
+        recall = self._start_recall()
+        recall.with_user(self.supervisor).action_notify()
+        self.company.write(
+            {"aftersales_recall_reminder_days": 2, "aftersales_recall_call_days": 5}
+        )
+        cron = self.env.ref("pet_aftersales.ir_cron_aftersales_recall_notices")
+        Recall = self.env["aftersales.recall"]
+
+        def run():
+            progress = self.env["ir.cron.progress"].create(
+                {"cron_id": cron.id, "remaining": 0, "done": 0}
+            )
+            Recall.with_context(ir_cron_progress_id=progress.id)._cron_send_notices(
+                batch_size=1
+            )
+            return progress.done, progress.remaining
+
+        self.assertEqual(run(), (0, 0), "notified, nothing due yet")
+        with freeze_time(fields.Datetime.now() + timedelta(days=3)):
+            # two reminders due, one per run: the first run leaves one
+            self.assertEqual(run(), (1, 1))
+            self.assertEqual(run(), (1, 0))
+        with freeze_time(fields.Datetime.now() + timedelta(days=6)):
+            self.assertEqual(run(), (1, 1))
+            self.assertEqual(run(), (1, 0))
+        self.assertEqual(len(recall.activity_ids), 2)
+
 
 @tagged("post_install", "-at_install")
 class TestRecallNotifyRace(TransactionCase):
@@ -358,12 +411,15 @@ class TestRecallPortal(RecallCommon, HttpCase):
         self.assertEqual(response.status_code, 200, url)
         return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
 
-    def _answer(self, line, data, token=None, url=None):
+    def _answer(self, line, data, token=None, url=None, files=None):
         token = token or line.access_token
         page = f"/my/recall/{line.id}?access_token={token}"
         data = {**data, "csrf_token": self._csrf(page), "access_token": token}
         return self.url_open(
-            url or f"/my/recall/{line.id}", data=data, allow_redirects=False
+            url or f"/my/recall/{line.id}",
+            data=data,
+            files=files,
+            allow_redirects=False,
         )
 
     def test_token_opens_only_its_own_notice(self):
@@ -476,6 +532,20 @@ class TestRecallPortal(RecallCommon, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("photo", response.text)
         self.assertFalse(self.line_a.rma_id)
+        # with the photo of the emptied bag, the disposal is accepted and the
+        # photo is the return's evidence
+        response = self._answer(
+            self.line_a,
+            {"qty_remaining": "1", "choice": "dispose"},
+            files=[("attachments", ("bag.png", PNG, "image/png"))],
+        )
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        rma = self.line_a.rma_id
+        self.assertEqual(rma.return_method, "dispose")
+        photos = self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.rma"), ("res_id", "=", rma.id)]
+        )
+        self.assertEqual(photos.mapped("name"), ["bag.png"])
 
     def test_return_choice_creates_a_free_return(self):
         response = self._answer(
@@ -544,18 +614,37 @@ class TestRecallPortal(RecallCommon, HttpCase):
 @tagged("post_install", "-at_install")
 class TestRecallTour(RecallCommon, HttpCase):
     def test_recall_end_to_end(self):
-        """Alert -> recall -> notices -> a visitor disposes on the portal ->
-        refund -> effectiveness check -> closed, each step by its role."""
-        alert = self.env["aftersales.alert"].create(
-            {
-                "name": "Three complaints on lot KB-2026-07",
-                "alert_type": "quality_cluster",
-                "product_id": self.product.id,
-                "lot_id": self.lot.id,
-                "likelihood": 4,
-                "impact": 5,
-            }
+        """Lot cluster -> alert -> recall -> notices -> a visitor disposes on
+        the portal -> refund -> effectiveness check -> closed -> the record,
+        each step by its role."""
+        # three customers complain about the same lot within the window
+        self.company.write(
+            {"aftersales_cluster_min_cases": 3, "aftersales_cluster_days": 7}
         )
+        quality = self.env.ref("pet_aftersales.aftersales_category_quality")
+        complaints = (
+            self.env["aftersales.case"]
+            .with_user(self.agent)
+            .create(
+                [
+                    {
+                        "name": f"Kibble smells off ({customer.name})",
+                        "partner_id": customer.id,
+                        "category_id": quality.id,
+                        "product_id": self.product.id,
+                        "lot_id": self.lot.id,
+                    }
+                    for customer in (self.customer, self.customer_b, self.customer_c)
+                ]
+            )
+        )
+        # the manager runs the detection from the Alerts view
+        self.env["aftersales.alert"].with_user(self.manager).action_detect_now()
+        alert = self.env["aftersales.alert"].search(
+            [("alert_type", "=", "quality_cluster"), ("lot_id", "=", self.lot.id)]
+        )
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.case_ids, complaints)
         self.start_tour(
             f"/odoo/action-pet_aftersales.aftersales_alert_action/{alert.id}",
             "pet_aftersales_recall_start",
@@ -588,6 +677,19 @@ class TestRecallTour(RecallCommon, HttpCase):
         )
         self.assertEqual(recall.state, "closed")
         self.assertTrue(recall.effectiveness_note)
+        self.assertEqual(recall.case_ids, complaints)
+        # the record for the authority: every customer and the disposal
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "pet_aftersales.action_report_aftersales_recall", recall.ids
+            )
+        )
+        html = html.decode()
+        for customer in recall.line_ids.partner_id:
+            self.assertIn(customer.name, html)
+        self.assertIn("Disposed", html)
 
 
 @tagged("post_install", "-at_install")
@@ -629,25 +731,41 @@ class TestRecallRecords(RecallCommon):
         Progress = self.env["aftersales.recall.progress"].with_user(self.manager)
         rows = Progress.search_read(
             action["domain"],
-            ["date", "reached_count", "acknowledged_count", "qty_disposed"],
+            [
+                "date",
+                "qty_shipped",
+                "reached_count",
+                "acknowledged_count",
+                "qty_disposed",
+                "qty_unaccounted",
+            ],
             order="date",
         )
+        shipped = line_a.qty_shipped + line_b.qty_shipped
         self.assertEqual(
             [
                 (
                     str(r["date"]),
+                    r["qty_shipped"],
                     r["reached_count"],
                     r["acknowledged_count"],
                     r["qty_disposed"],
+                    r["qty_unaccounted"],
                 )
                 for r in rows
             ],
             [
-                ("2026-05-04", 2, 0, 0.0),
-                ("2026-05-05", 0, 1, 2.0),
-                ("2026-05-07", 0, 1, 0.0),
+                # traced and told on the first day: every unit is out there
+                ("2026-05-04", shipped, 2, 0, 0.0, shipped),
+                # A still had 2 units (the rest was eaten) and disposed of them
+                ("2026-05-05", 0.0, 0, 1, 2.0, -line_a.qty_shipped),
+                # B has none left
+                ("2026-05-07", 0.0, 0, 1, 0.0, -line_b.qty_shipped),
             ],
         )
+        # summed up to the last day, the curve ends where the recall stands
+        self.assertEqual(sum(r["qty_unaccounted"] for r in rows), 0.0)
+        self.assertEqual(recall.qty_unaccounted, 0.0)
         # stable ids: the same row is the same record at every read
         self.assertEqual(
             [r["id"] for r in rows], Progress.search(action["domain"], order="date").ids
@@ -670,3 +788,42 @@ class TestRecallRecords(RecallCommon):
             .search(action["domain"])
         )
         self.assertEqual(lines, recall.line_ids)
+
+
+class TestRecallExport(RecallCommon, HttpCase):
+    def test_xlsx_lists_every_customer_for_recall_users_only(self):
+        """The export a regulator asks for: every customer with quantity,
+        notice date, response and disposition, in the reader's language."""
+        recall = self._start_recall()
+        recall.with_user(self.supervisor).action_notify()
+        line = recall.line_ids.filtered(lambda r: r.partner_id == self.customer)
+        line.sudo()._portal_acknowledge(1.0)
+        action = recall.with_user(self.manager).action_export_xlsx()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.authenticate(self.manager.login, self.manager.login)
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml", response.headers["Content-Type"])
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        summary = {
+            row[0]: row[1] for row in workbook["Recall"].iter_rows(values_only=True)
+        }
+        self.assertEqual(summary["Reference"], recall.name)
+        self.assertEqual(summary["Hazard"], "Critical")
+        rows = list(workbook["Customers"].iter_rows(values_only=True))
+        header, body = rows[0], rows[1:]
+        for label in ("Customer", "Shipped", "Notified on", "Status"):
+            self.assertIn(label, header)
+        self.assertEqual(len(body), len(recall.line_ids))
+        by_customer = {row[header.index("Customer")]: row for row in body}
+        row = by_customer[self.customer.display_name]
+        self.assertEqual(row[header.index("Shipped")], line.qty_shipped)
+        self.assertTrue(row[header.index("Notified on")])
+        self.assertTrue(row[header.index("Acknowledged on")])
+        self.assertEqual(row[header.index("Still Held")], 1.0)
+        # no access without the recall rights, whatever the link
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        self.assertEqual(self.url_open(action["url"]).status_code, 403)
+        self.assertEqual(
+            self.url_open("/pet_aftersales/recall/999999/export.xlsx").status_code, 404
+        )
