@@ -37,6 +37,13 @@ class AftersalesRecallLine(models.Model):
         help="Who gets the notice by e-mail: the customer, else their company, "
         "else a contact of that company with an e-mail address.",
     )
+    notice_sibling_ids = fields.Many2many(
+        "aftersales.recall.line",
+        string="Other Goods of the Notice",
+        compute="_compute_notice_sibling_ids",
+        help="The customer's other lines of the same recall: one notice (and "
+        "one reminder) names them all.",
+    )
     product_id = fields.Many2one("product.product", required=True, index=True)
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", index="btree_not_null"
@@ -151,6 +158,22 @@ class AftersalesRecallLine(models.Model):
         "partner_id.commercial_partner_id.email",
         "partner_id.commercial_partner_id.child_ids.email",
     )
+    def _compute_notice_sibling_ids(self):
+        rows = self.sudo()._read_group(
+            [
+                ("recall_id", "in", self.recall_id.ids),
+                ("partner_id", "in", self.partner_id.ids),
+            ],
+            ["recall_id", "partner_id"],
+            ["id:array_agg"],
+        )
+        ids_by_customer = {
+            (recall.id, partner.id): ids for recall, partner, ids in rows
+        }
+        for line in self:
+            ids = ids_by_customer.get((line.recall_id.id, line.partner_id.id), [])
+            line.notice_sibling_ids = self.browse(sorted(set(ids) - {line.id}))
+
     def _compute_notice_partner_id(self):
         for line in self:
             partner = line.partner_id
@@ -223,6 +246,9 @@ class AftersalesRecallLine(models.Model):
         lines = self.sudo().browse(ids)
         lines.invalidate_recordset(["state"])
         lines = lines.filtered(lambda line: line.state == "pending")
+        # a customer's other pending goods of the recall go in the same notice,
+        # even past the batch limit: nobody is told twice
+        lines = lines._with_locked_siblings(lambda line: line.state == "pending")
         reachable = lines.filtered("notice_partner_id")
         unreachable = lines - reachable
         now = fields.Datetime.now()
@@ -241,11 +267,37 @@ class AftersalesRecallLine(models.Model):
             )
         return len(lines)
 
+    def _with_locked_siblings(self, predicate):
+        """These lines and the customer's other lines of the same recall that
+        ``predicate`` accepts, locked too (skipping those another transaction
+        holds): one mail then tells the customer of all of them."""
+        siblings = self.notice_sibling_ids.filtered(predicate) - self
+        if not siblings:
+            return self
+        locked = self.browse(
+            self._lock_lines(SQL("line.id IN %s", tuple(siblings.ids)))
+        )
+        # under the lock, read again what another worker may have changed
+        locked.invalidate_recordset(["state", "reminder_count"])
+        return self | locked.filtered(predicate)
+
     def _send_template(self, template):
-        """Queue ``template`` for each line, in its customer's language."""
+        """Queue ``template`` once per customer of each recall, in their
+        language: the mail names all the customer's goods of the recall (its
+        first line's ``notice_sibling_ids``), each with its own link."""
         for line in self:
             line._portal_ensure_token()
-        template.sudo().send_mail_batch(self.ids, force_send=False)
+        first_lines = self.browse(
+            [
+                lines[:1].id
+                for lines in self.sorted("id")
+                .grouped(lambda line: (line.recall_id, line.partner_id))
+                .values()
+            ]
+        )
+        for line in first_lines.notice_sibling_ids:
+            line._portal_ensure_token()
+        template.sudo().send_mail_batch(first_lines.ids, force_send=False)
         self.env["mail.thread"]._aftersales_wake_mail_queue()
 
     @api.model
@@ -310,6 +362,10 @@ class AftersalesRecallLine(models.Model):
         lines = self.sudo().browse(ids)
         lines.invalidate_recordset(["state", "reminder_count"])
         lines = lines.filtered(
+            lambda line: line.state == "notified" and not line.reminder_count
+        )
+        # the customer's other unanswered goods of the recall: the same reminder
+        lines = lines._with_locked_siblings(
             lambda line: line.state == "notified" and not line.reminder_count
         )
         lines._send_template(

@@ -100,3 +100,34 @@ class TestPartnerFieldPrefix(TransactionCase):
             )
         )
         self.assertEqual(cr.fetchall(), [("aftersales_key_customer_manual",)])
+
+
+class TestRecallTemplatesMigration(TransactionCase):
+    def test_unedited_recall_mails_get_the_new_text_edited_ones_stay(self):
+        notice = self.env.ref("pet_aftersales.mail_template_recall_notice")
+        reminder = self.env.ref("pet_aftersales.mail_template_recall_reminder")
+        self.env.flush_all()
+        cr = self.env.cr
+        for template in notice | reminder:
+            cr.execute(
+                SQL(
+                    "UPDATE mail_template SET body_html = %s, write_date = %s "
+                    "WHERE id = %s",
+                    json.dumps({"en_US": "<p>Old text</p>"}),
+                    template.create_date,
+                    template.id,
+                )
+            )
+        # the reminder was edited by someone since it was installed
+        cr.execute(
+            SQL(
+                "UPDATE mail_template SET write_date = now() + interval '1 day' "
+                "WHERE id = %s",
+                reminder.id,
+            )
+        )
+        self.env.invalidate_all()
+        _load_migration("18.0.1.3.0", "post-migrate").migrate(cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertIn("notice_sibling_ids", notice.body_html)
+        self.assertEqual(reminder.body_html, "<p>Old text</p>")

@@ -9,7 +9,7 @@ import openpyxl
 from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import retrying
-from odoo.tests import HttpCase, TransactionCase, freeze_time, tagged
+from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .recall_common import RecallCommon
@@ -231,6 +231,38 @@ class TestRecallNotify(RecallCommon):
                 == self.env.ref("pet_aftersales.mail_activity_type_recall_call")
             )
         )
+
+    def test_one_notice_per_customer(self):
+        """A customer who received two recalled lots gets one notice naming
+        both, each with its own answer link, and one reminder."""
+        # every customer received both lots
+        self._deliver(self.customer, 1.0, self.lot_other)
+        self._deliver(self.customer_b, 1.0, self.lot_other)
+        self._deliver(self.customer_c, 1.0, self.lot)
+        both = self.lot | self.lot_other
+        recall = self._start_recall(lot_ids=[Command.set(both.ids)])
+        self.assertEqual(len(recall.line_ids), 6)
+        # a batch of one line still takes its customer's other line along
+        first = recall.line_ids.sorted("id")[0]
+        theirs = recall.line_ids.filtered(lambda r: r.partner_id == first.partner_id)
+        self.env["aftersales.recall.line"]._notify_pending(recall.ids, limit=1)
+        self.assertEqual(set(theirs.mapped("state")), {"notified"})
+        [mail] = self._notice_mails(recall)
+        self.assertEqual(mail.recipient_ids, first.partner_id)
+        for line in theirs:
+            self.assertIn(line.lot_id.name, mail.body_html)
+            self.assertIn(line.get_portal_url(), mail.body_html)
+        recall.with_user(self.supervisor).action_notify()
+        mails = self._notice_mails(recall)
+        self.assertEqual(len(mails), 3, "one notice per customer")
+        self.assertEqual(len(mails.recipient_ids), 3, "no customer notified twice")
+        with freeze_time(fields.Datetime.now() + timedelta(days=4)):
+            self.env["aftersales.recall"]._cron_send_notices()
+        reminders = self._notice_mails(recall).filtered(
+            lambda m: "Reminder" in m.subject
+        )
+        self.assertEqual(len(reminders), 3, "one reminder per customer")
+        self.assertEqual(set(recall.line_ids.mapped("reminder_count")), {1})
 
     def test_reminder_then_call(self):
         recall = self._start_recall()
@@ -561,6 +593,29 @@ class TestRecallPortal(RecallCommon, HttpCase):
             rma.reason_id,
             self.env.ref("pet_aftersales.aftersales_return_reason_recall"),
         )
+        # the goods come back: the supervisor approves, the warehouse
+        # validates the receipt, and the recall counts them as recovered
+        rma.with_user(self.supervisor).action_approve()
+        storekeeper = new_test_user(
+            self.env,
+            login="recall_storekeeper",
+            groups="stock.group_stock_user",
+            company_id=self.company.id,
+        )
+        for picking in rma.sudo().picking_ids.with_user(storekeeper):
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.move_ids.picked = True
+            picking.button_validate()
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(self.line_a.qty_returned, 3.0)
+        self.assertEqual(self.recall.qty_returned, 3.0)
+        self.assertEqual(self.recall.qty_unaccounted, 1.0)  # B's unit only
+        # inspected and finished (the exchange ships): the line is closed
+        rma.line_ids.with_user(self.agent).action_inspection_pass()
+        rma.with_user(self.supervisor).action_done()
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(self.line_a.state, "returned")
 
     def test_nothing_left_acknowledges_only(self):
         response = self._answer(self.line_a, {"qty_remaining": "0"})

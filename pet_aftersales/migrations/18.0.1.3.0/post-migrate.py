@@ -1,4 +1,5 @@
-"""18.0.1.3.0: category checklists are step records (aftersales.category.step).
+"""18.0.1.3.0: category checklists are step records (aftersales.category.step),
+and the recall notice and reminder name all of a customer's recalled goods.
 
 The shipped categories get their steps from the data file. Categories made
 by users keep theirs: their HTML checklist is read once, here, into steps,
@@ -22,10 +23,26 @@ def _steps(markup):
     return [" ".join(item.split()) for item in items if item.split()]
 
 
+RECALL_TEMPLATES = (
+    "pet_aftersales.mail_template_recall_notice",
+    "pet_aftersales.mail_template_recall_reminder",
+)
+
+
+def _update_recall_templates(env):
+    """The recall mails are noupdate data: load their new text, with its
+    translations, unless someone edited them since they were installed."""
+    for xmlid in RECALL_TEMPLATES:
+        template = env.ref(xmlid, raise_if_not_found=False)
+        if template and template.write_date == template.create_date:
+            template.reset_template()
+
+
 def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    _update_recall_templates(env)
     if not column_exists(cr, "aftersales_category", "checklist"):
         return
-    env = api.Environment(cr, SUPERUSER_ID, {})
     cr.execute(
         SQL(
             """SELECT c.id, c.checklist FROM aftersales_category c
