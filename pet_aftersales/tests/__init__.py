@@ -32,5 +32,11 @@ from . import test_portal_hostile
 from . import test_portal_polish
 from . import test_portal_race
 from . import test_case_health
-from . import test_recall
+from . import test_recall_trace
+from . import test_recall_notify
+from . import test_recall_portal
+from . import test_recall_records
 from . import test_process_tours
+from . import test_demo
+from . import test_migration
+from . import test_portal_security_returns_pets

@@ -7,8 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import AftersalesCaseCommon
+from .portal_common import PORTAL_LOGIN, PortalFixture
 from .rma_common import RmaCommon
-from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 
 @tagged("post_install", "-at_install")

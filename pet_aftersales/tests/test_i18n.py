@@ -9,7 +9,7 @@ from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
 from .common import AftersalesCommon
-from .test_portal_security import PORTAL_LOGIN, PortalFixture
+from .portal_common import PORTAL_LOGIN, PortalFixture
 
 MODULE = "pet_aftersales"
 LANGS = ("zh_CN", "zh_TW")

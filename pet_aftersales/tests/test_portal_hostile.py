@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.portal_input import PORTAL_TEXT_LIMITS
-from .test_portal_security import PORTAL_LOGIN, PortalFixture
+from .portal_common import PORTAL_LOGIN, PortalFixture
 
 
 @tagged("post_install", "-at_install")

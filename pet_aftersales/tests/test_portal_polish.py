@@ -6,7 +6,7 @@ import pytz
 
 from odoo.tests import HttpCase, tagged
 
-from .test_portal_security import PORTAL_LOGIN, PortalFixture
+from .portal_common import PORTAL_LOGIN, PortalFixture
 
 
 @tagged("post_install", "-at_install")

@@ -3,8 +3,8 @@ import json
 from odoo import http
 from odoo.tests import HttpCase, freeze_time, tagged
 
+from .portal_common import PNG, PORTAL_LOGIN, PortalFixture
 from .rma_common import RmaCommon
-from .test_portal_security import PNG, PORTAL_LOGIN, PortalFixture
 
 
 class TestRmaPolicy(RmaCommon):

@@ -4,8 +4,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
+from .portal_common import PORTAL_LOGIN, PortalFixture
 from .rma_common import RmaCommon
-from .test_portal_security import PORTAL_LOGIN, PortalFixture
 
 
 @freeze_time("2026-03-04 10:00:00")
