@@ -87,8 +87,21 @@ class TestPartnerFieldPrefix(TransactionCase):
                 "AND name = 'aftersales_key_customer_manual'"
             )
         )
+        # the partner form of 18.0.1.2.0 names the old field, and Odoo checks
+        # it with the other partner views while it reloads the new ones
+        view = self.env.ref("pet_aftersales.view_partner_form_feedback")
+        cr.execute(
+            SQL(
+                "UPDATE ir_ui_view SET arch_db = replace(arch_db::text, "
+                "'aftersales_key_customer_manual', 'key_customer_manual')::jsonb "
+                "WHERE id = %s",
+                view.id,
+            )
+        )
         _load_migration("18.0.1.3.0", "pre-migrate").migrate(cr, "18.0.1.2.0")
         self.env.invalidate_all()
+        self.assertIn('name="aftersales_key_customer_manual"', view.arch_db)
+        self.assertNotIn('"key_customer_manual"', view.arch_db)
         self.assertTrue(partner.aftersales_key_customer_manual)
         self.assertTrue(partner.is_key_customer)
         # the same field record: its tracking history stays in the chatter

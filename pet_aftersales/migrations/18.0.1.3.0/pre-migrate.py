@@ -7,7 +7,33 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, rename_column
 
 
+def _rename_in_views(cr):
+    """The addon's res.partner views name the fields by their new names
+    before the view files are loaded again: Odoo checks each view with the
+    others of the same model, some of which are not reloaded yet."""
+    for old_name, new_name in (
+        ("key_customer_manual", "aftersales_key_customer_manual"),
+        ("pet_count", "aftersales_pet_count"),
+    ):
+        cr.execute(
+            SQL(
+                """UPDATE ir_ui_view v
+                      SET arch_db = regexp_replace(
+                              v.arch_db::text, %s, %s, 'g')::jsonb
+                     FROM ir_model_data d
+                    WHERE d.model = 'ir.ui.view' AND d.res_id = v.id
+                      AND d.module = 'pet_aftersales'
+                      AND v.model = 'res.partner'
+                      AND v.arch_db::text ~ %s""",
+                rf"(?<!aftersales_)\m{old_name}\M",
+                new_name,
+                rf"(?<!aftersales_)\m{old_name}\M",
+            )
+        )
+
+
 def migrate(cr, version):
+    _rename_in_views(cr)
     if column_exists(cr, "res_partner", "key_customer_manual") and not column_exists(
         cr, "res_partner", "aftersales_key_customer_manual"
     ):
